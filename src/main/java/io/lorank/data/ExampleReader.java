@@ -61,8 +61,9 @@ public final class ExampleReader {
             }
             List<String> fields = layout.format() == TableLayout.Format.TSV
                     ? List.of(line.split("\t", -1)) : CsvLine.parse(line, at);
-            if (fields.size() != expectedColumns) {
-                throw new LorankException(at + ": found " + fields.size() + " columns, expected " + expectedColumns
+            if (layout.exactColumns() ? fields.size() != expectedColumns : fields.size() < expectedColumns) {
+                throw new LorankException(at + ": found " + fields.size() + " columns, expected "
+                        + (layout.exactColumns() ? "" : "at least ") + expectedColumns
                         + " (" + describe(layout) + ")");
             }
             String text = field(fields, layout.textColumn());

@@ -81,11 +81,11 @@ public final class TaskRegistry {
                 "Yes, the second sentence follows from the first.",
                 "Maybe, the second sentence may or may not be true.");
         add(m, glue("MNLI", TaskKind.PAIR, nli3, T_NLI, nliWords, nliDesc, TaskMetric.ACCURACY,
-                TableLayout.tsv(true, 0, 8, 9, -1), "train.tsv", "dev_matched.tsv", null,
+                TableLayout.tsvAtLeast(8, 9, -1), "train.tsv", "dev_matched.tsv", null,
                 null, "MNLI/dev_matched.jsonl", false,
                 "No k-shot test file: the test set is MNLI/dev_matched.jsonl (GLUE MNLI-m dev, 9,815 rows)."));
         add(m, glue("SNLI", TaskKind.PAIR, nli3, T_NLI, nliWords, nliDesc, TaskMetric.ACCURACY,
-                TableLayout.tsv(true, 0, 7, 8, -1), "train.tsv", "dev.tsv", null,
+                TableLayout.tsvAtLeast(7, 8, -1), "train.tsv", "dev.tsv", null,
                 null, "SNLI/dev.jsonl", false,
                 "No k-shot test file: the test set is SNLI/dev.jsonl (SNLI dev, 9,842 rows, the size of LM-BFF's "
                         + "SNLI test; its row order is not verified, which matters only for the 1k-test cap)."));
