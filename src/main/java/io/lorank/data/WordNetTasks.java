@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * 62.3 % with 16 per class (mean of 5 draws) and 88.8 % with 2,000 per class (500 test per class each); the
  * obvious pair noun.animal vs noun.plant gave 95.0 % with 2,000. <b>wordnet-5way: animal, plant, artifact, food,
  * person</b>: concrete supersenses, an easier multi-class demo (same baseline: 58.9 % at 16 per class, 90.2 % at
- * 2,000). The baseline script is {@code src/test/resources/wordnet/bow_baseline.py}.
+ * 2,000). These figures come from {@code src/test/resources/wordnet/bow_baseline.py} (run once during development,
+ * not by the tests; its cleaning removes head words but skips the plural and de-duplication steps used here).
  */
 public final class WordNetTasks {
     public static final int TEST_PER_CLASS = 500;
