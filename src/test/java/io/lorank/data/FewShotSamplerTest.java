@@ -82,6 +82,14 @@ class FewShotSamplerTest {
         NumpyShuffle.shuffle(s, 42);
         assertEquals(s.subList(0, 1000), capped);
         assertEquals(big.subList(0, 10), FewShotSampler.capTest(big.subList(0, 10), 1000));
+        // pandas' df.sample(n=1000, random_state=42) on 2,000 rows picks, per NumPy 2.4.6,
+        // RandomState(42).choice(2000, 1000, replace=False)[:6] == [1860, 353, 1333, 905, 1289, 1273]
+        List<Example> two = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            two.add(new Example("t:" + i, "x" + i, null, 0));
+        }
+        List<String> first = FewShotSampler.capTest(two, 1000).subList(0, 6).stream().map(Example::id).toList();
+        assertEquals(List.of("t:1860", "t:353", "t:1333", "t:905", "t:1289", "t:1273"), first);
     }
 
     @Test
