@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
+                ModelsCommand.class,
+                EmbedCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
