@@ -51,13 +51,14 @@ abstract class GoldenChainContract {
     abstract String modelName();
 
     private KnownModel model;
+    private Checkpoint ckpt;
     private Encoder encoder;
     private OrtReference ort;
 
     @BeforeAll
     void load() {
         model = ModelRegistry.find(modelName()).orElseThrow();
-        Checkpoint ckpt = ModelSource.loadKnown(model);
+        ckpt = ModelSource.loadKnown(model);
         encoder = Encoder.load(ckpt);
         ort = new OrtReference(model.onnxResource());
     }
@@ -66,6 +67,19 @@ abstract class GoldenChainContract {
     void close() {
         encoder.close();
         ort.close();
+    }
+
+    @Test
+    void onnxMappingIsCompleteAndMatchesTheRegistry() {
+        assertEquals(model.config(), ckpt.config(), "config inferred from the ONNX graph vs the registry");
+        java.util.Set<String> mapped = new java.util.TreeSet<>(ckpt.tensors().keySet());
+        mapped.remove("embeddings.position_ids"); // an int64 buffer in some exports, not a weight
+        assertEquals(mapped, new java.util.TreeSet<>(encoder.parametersByName().keySet()),
+                "every ONNX weight maps to exactly one encoder parameter and vice versa");
+        assertEquals(model.parameterCount(), encoder.parameterCount(), "parameter count");
+        assertEquals(model.hasPooler(), encoder.hasPooler(), "pooler");
+        long linears = encoder.linears().keySet().stream().filter(n -> n.startsWith("encoder.")).count();
+        assertEquals(6L * model.config().numLayers(), linears, "6 Linear modules per layer");
     }
 
     @Test
