@@ -6,7 +6,6 @@ import io.lorank.engine.Engines;
 import io.lorank.model.Checkpoint;
 import io.lorank.model.KnownModel;
 import io.lorank.model.ModelRegistry;
-import io.lorank.model.ModelSource;
 import io.lorank.text.TextTokenizer;
 import io.lorank.text.TokenBatch;
 import io.lorank.text.TokenizerOptions;
@@ -58,7 +57,7 @@ abstract class GoldenChainContract {
     @BeforeAll
     void load() {
         model = ModelRegistry.find(modelName()).orElseThrow();
-        ckpt = ModelSource.loadKnown(model);
+        ckpt = TestModels.checkpoint(model.name());
         encoder = Encoder.load(ckpt);
         ort = new OrtReference(model.onnxResource());
     }

@@ -9,7 +9,6 @@ import ai.djl.training.GradientCollector;
 import io.lorank.engine.Engines;
 import io.lorank.model.Checkpoint;
 import io.lorank.model.ModelRegistry;
-import io.lorank.model.ModelSource;
 import io.lorank.text.TextTokenizer;
 import io.lorank.text.TokenBatch;
 import io.lorank.text.TokenizerOptions;
@@ -38,7 +37,7 @@ class GradientTest {
 
     @BeforeAll
     void load() {
-        Checkpoint ck = ModelSource.loadKnown(ModelRegistry.find(ModelRegistry.DEFAULT).orElseThrow());
+        Checkpoint ck = TestModels.checkpoint(ModelRegistry.DEFAULT);
         enc = Encoder.load(ck, DataType.FLOAT64);
         try (TextTokenizer tk = TextTokenizer.load(ck.tokenizer(), TokenizerOptions.defaults())) {
             batch = tk.encode(List.of("A cat sits on the mat.", "Gradients flow backwards."));

@@ -48,7 +48,7 @@ class HfFolderTest {
     @BeforeAll
     void load() {
         KnownModel m = ModelRegistry.find(ModelRegistry.DEFAULT).orElseThrow();
-        onnx = ModelSource.loadKnown(m);
+        onnx = TestModels.checkpoint(m.name());
         reference = Encoder.load(onnx);
         try (TextTokenizer tk = TextTokenizer.load(onnx.tokenizer(), TokenizerOptions.defaults())) {
             batch = tk.encode(List.of("A cat sits on the mat.", "Stock markets fell sharply on Tuesday.", "Hi"));
