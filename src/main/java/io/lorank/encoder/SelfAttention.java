@@ -16,12 +16,14 @@ public final class SelfAttention extends HfBlock {
     private final Linear value;
     private final int heads;
     private final int headSize;
+    private final double scale; // 1/sqrt(h), applied to q ([.., T, h]) rather than to the scores ([.., T, T])
 
     public SelfAttention(String prefix, EncoderConfig c) {
         super(prefix);
         int d = c.hiddenSize();
         heads = c.numHeads();
         headSize = c.headSize();
+        scale = 1 / Math.sqrt(headSize);
         query = addChildBlock("query", new Linear(prefix + ".query", d, d));
         key = addChildBlock("key", new Linear(prefix + ".key", d, d));
         value = addChildBlock("value", new Linear(prefix + ".value", d, d));
@@ -31,11 +33,10 @@ public final class SelfAttention extends HfBlock {
     public NDArray forward(NDArray x, NDArray maskBias, LinearTaps taps) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
-        NDArray q = split(query.forward(x, taps), b, t);                  // [B, H, T, h]
+        NDArray q = split(query.forward(x, taps), b, t).mul(scale);       // [B, H, T, h] / sqrt(h)
         NDArray k = split(key.forward(x, taps), b, t);                    // [B, H, T, h]
         NDArray v = split(value.forward(x, taps), b, t);                  // [B, H, T, h]
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2))                // [B, H, T, T]
-                .div(Math.sqrt(headSize))
                 .add(maskBias);                                           // keys at padding get ~ -inf
         NDArray probs = scores.softmax(-1);                               // [B, H, T, T]
         NDArray ctx = probs.matMul(v);                                    // [B, H, T, h]
