@@ -28,7 +28,13 @@ public final class Linear extends HfBlock {
 
     /** x [..., n] -> y [..., m]. */
     public NDArray forward(NDArray x, LinearTaps taps) {
-        NDArray y = x.getNDArrayInternal().linear(x, value(weight), value(bias)).singletonOrThrow(); // [..., m]
+        Shape s = x.getShape();
+        // libtorch fuses the bias into the GEMM (addmm) only for 2-D inputs; [B, T, n] would run mm + add_
+        NDArray x2 = s.dimension() == 2 ? x : x.reshape(-1, in);                                    // [B·T, n]
+        NDArray y = x2.getNDArrayInternal().linear(x2, value(weight), value(bias)).singletonOrThrow(); // [B·T, m]
+        if (s.dimension() != 2) {
+            y = y.reshape(s.slice(0, s.dimension() - 1).add(out));                                 // [..., m]
+        }
         if (adapter != null) {
             y = y.add(adapter.apply(x));
         }
