@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 TasksCommand.class,
                 SplitCommand.class,
+                ModelsCommand.class,
+                EmbedCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

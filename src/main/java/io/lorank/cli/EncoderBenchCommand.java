@@ -1,0 +1,97 @@
+package io.lorank.cli;
+
+import io.lorank.encoder.EncoderBenchmark;
+import io.lorank.engine.Engines;
+import io.lorank.util.Json;
+import io.lorank.util.Progress;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code lorank bench encoder}: forward tokens/s vs ONNX Runtime in the same process, and forward+backward time. */
+@Command(name = "encoder", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = "Encoder forward (no grad) tokens/s vs ONNX Runtime on the same ONNX file in the same process, "
+                + "and forward+backward (CE on a random 2-logit head on CLS, all parameters trainable).",
+        footer = {"", "Example:", "  lorank bench encoder --runs 7 --json"})
+public final class EncoderBenchCommand implements Runnable {
+    /** PyTorch peer, ../shared/peer/RESULTS.md: MiniLM 32x64 forward median 0.249 s, forward+backward 0.7795 s. */
+    static final double PEER_FORWARD_S = 0.249;
+    static final double PEER_FORWARD_BACKWARD_S = 0.7795;
+
+    @Option(names = "--models", split = ",", description = "Models to time.",
+            defaultValue = "all-minilm-l6-v2,bge-small-en-v1.5")
+    List<String> models;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Sequences per batch.")
+    int batch;
+
+    @Option(names = "--lengths", split = ",", defaultValue = "64,128", description = "Tokens per sequence.")
+    List<Integer> lengths;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Untimed runs first.")
+    int warmup;
+
+    @Option(names = "--runs", defaultValue = "7", description = "Timed runs (median reported).")
+    int runs;
+
+    @Option(names = "--no-backward", description = "Skip the forward+backward timing.")
+    boolean noBackward;
+
+    @Option(names = "--no-ort", description = "Skip the ONNX Runtime peer.")
+    boolean noOrt;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        var cfg = new EncoderBenchmark.Config(models, batch, lengths, warmup, runs, !noBackward, !noOrt);
+        List<EncoderBenchmark.Row> rows;
+        try (Progress p = Progress.start("bench encoder", (long) models.size() * lengths.size())) {
+            rows = EncoderBenchmark.run(cfg, x -> p.step());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("cores", Runtime.getRuntime().availableProcessors());
+        env.put("djl_intra_op_threads", Engines.intraOpThreads());
+        env.put("djl_inter_op_threads", System.getProperty("ai.djl.pytorch.num_interop_threads"));
+        env.put("OMP_WAIT_POLICY", System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"));
+        env.put("java", System.getProperty("java.version"));
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("environment", env);
+            m.put("config", cfg);
+            m.put("peer", Map.of("source", "../shared/peer/RESULTS.md (PyTorch, MiniLM, 32x64)",
+                    "forward_s", PEER_FORWARD_S, "forward_backward_s", PEER_FORWARD_BACKWARD_S));
+            m.put("rows", rows);
+            out.println(Json.write(m));
+            return;
+        }
+        out.println("environment: " + env);
+        out.printf("%-18s %7s %9s %9s %11s %9s %11s %8s %10s%n", "model", "shape", "fwd s", "(min)", "tokens/s",
+                "ORT s", "ORT tok/s", "vs ORT", "fwd+bwd s");
+        for (EncoderBenchmark.Row r : rows) {
+            out.printf(Locale.ROOT, "%-18s %7s %9.4f %9.4f %,11.0f %9.4f %,11.0f %7.2fx %10s%n", r.model(),
+                    r.batch() + "x" + r.length(), r.forward().median(), r.forward().min(), r.forwardTokensPerS(),
+                    r.ortForward() == null ? Double.NaN : r.ortForward().median(), r.ortTokensPerS(), r.ratioToOrt(),
+                    r.forwardBackward() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.forwardBackward().median()));
+            if (r.model().equals("all-minilm-l6-v2") && r.batch() == 32 && r.length() == 64) {
+                out.printf(Locale.ROOT, "  vs PyTorch peer (RESULTS.md, same machine, other process): forward %.2fx "
+                                + "(%.3f s vs %.3f s)%s%n", PEER_FORWARD_S / r.forward().median(),
+                        r.forward().median(), PEER_FORWARD_S, r.forwardBackward() == null ? ""
+                                : String.format(Locale.ROOT, ", forward+backward %.2fx (%.3f s vs %.4f s)",
+                                PEER_FORWARD_BACKWARD_S / r.forwardBackward().median(), r.forwardBackward().median(),
+                                PEER_FORWARD_BACKWARD_S));
+            }
+        }
+    }
+}

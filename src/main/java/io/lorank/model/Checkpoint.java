@@ -1,0 +1,36 @@
+package io.lorank.model;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Weights and shape of one encoder, independent of where they came from (HF folder, ONNX file, model jar).
+ *
+ * @param name      display name (a registry name, or the folder / file name)
+ * @param config    the encoder's shape
+ * @param tensors   fp32 tensors by HF parameter name (leading {@code bert.}/{@code roberta.} already stripped)
+ * @param weightsFile file the tensors came from, named in error messages (e.g. {@code model.safetensors})
+ * @param tokenizer where the matching {@code tokenizer.json} is; null when there is none
+ */
+public record Checkpoint(String name, EncoderConfig config, Map<String, HostTensor> tensors, String weightsFile,
+                         TokenizerSource tokenizer) {
+    public Checkpoint {
+        tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+    }
+
+    /** Total number of values over all tensors. */
+    public long valueCount() {
+        return tensors.values().stream().mapToLong(t -> t.data().length).sum();
+    }
+
+    /** Drops the leading {@code bert.}, {@code roberta.} (or similar) prefix HF uses in task models. */
+    public static String stripPrefix(String name) {
+        for (String p : new String[] {"bert.", "roberta.", "model."}) {
+            if (name.startsWith(p)) {
+                return name.substring(p.length());
+            }
+        }
+        return name;
+    }
+}
