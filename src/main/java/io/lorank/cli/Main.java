@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
+                BoundsCommand.class,
+                PhaseCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
