@@ -4,6 +4,7 @@ import io.lorank.linearized.phase.CstarEstimator;
 import io.lorank.linearized.phase.PhaseConfig;
 import io.lorank.linearized.phase.PhaseExperiment;
 import io.lorank.linearized.phase.PhaseOutputs;
+import io.lorank.linearized.phase.PhaseSolver;
 import io.lorank.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,7 +45,11 @@ public final class PhaseCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "master seed")
     long seed;
 
-    @Option(names = "--max-iterations", defaultValue = "400", description = "Levenberg-Marquardt budget per trial")
+    @Option(names = "--solver", defaultValue = "LM", description = "optimizer on (B, A): ${COMPLETION-CANDIDATES} "
+            + "(LM = Levenberg-Marquardt, GD = gradient descent with Armijo steps)")
+    PhaseSolver solver;
+
+    @Option(names = "--max-iterations", defaultValue = "400", description = "iteration budget per trial")
     int maxIterations;
 
     @Option(names = "--tolerance", defaultValue = "1e-10", description = "success: final loss <= tolerance * initial loss")
@@ -65,7 +70,7 @@ public final class PhaseCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PhaseConfig cfg = new PhaseConfig(m, n, ranks, kn, ratios, trials, seed, maxIterations, tolerance, bootstrap,
-                threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+                threads == null ? Runtime.getRuntime().availableProcessors() : threads, solver);
         PhaseExperiment.Result res = PhaseExperiment.run(cfg);
         PhaseOutputs.writeAll(res, out);
         if (json) {
@@ -91,8 +96,8 @@ public final class PhaseCommand implements Callable<Integer> {
     static String text(PhaseExperiment.Result res) {
         StringBuilder sb = new StringBuilder();
         PhaseConfig c = res.config();
-        sb.append(String.format(Locale.ROOT, "m=%d n=%d ranks=%s trials=%d seed=%d tol=%.0e budget=%d  (%.1f s)%n",
-                c.m(), c.n(), c.ranks(), c.trials(), c.seed(), c.tolerance(), c.maxIterations(), res.seconds()));
+        sb.append(String.format(Locale.ROOT, "m=%d n=%d ranks=%s trials=%d seed=%d solver=%s tol=%.0e budget=%d  (%.1f s)%n",
+                c.m(), c.n(), c.ranks(), c.trials(), c.seed(), c.solver(), c.tolerance(), c.maxIterations(), res.seconds()));
         sb.append(String.format(Locale.ROOT, "%3s %6s %6s %8s %9s %8s%n", "r", "KN", "d(r)", "rho", "success", "loose"));
         for (PhaseExperiment.CellResult cell : res.cells()) {
             sb.append(String.format(Locale.ROOT, "%3d %6d %6d %8.3f %4d/%-4d %8d%n", cell.r(), cell.kn(), cell.dimension(),

@@ -113,6 +113,37 @@ public final class MeasurementProblem {
         return evaluate(x, new double[y.length], null);
     }
 
+    /**
+     * L(x) and ∇L into grad without forming J: with S = Σ_j res_j G_j [m, n], ∂L/∂B = S Aᵀ and ∂L/∂A = Bᵀ S.
+     * Costs P·m·n·(r+1) instead of the Jacobian's 2·P·m·n·r plus Jᵀres.
+     */
+    public double lossAndGradient(double[] x, double[] grad) {
+        double[] res = new double[y.length];
+        double loss = evaluate(x, res, null);
+        double[] sMat = new double[m * n];
+        for (int j = 0; j < y.length; j++) {
+            double rj = res[j];
+            double[] gj = g[j];
+            for (int i = 0; i < sMat.length; i++) {
+                sMat[i] += rj * gj[i];
+            }
+        }
+        int offA = m * r;
+        java.util.Arrays.fill(grad, 0);
+        for (int a = 0; a < m; a++) {
+            for (int k = 0; k < r; k++) {
+                double acc = 0;
+                double bak = x[a * r + k];
+                for (int b = 0; b < n; b++) {
+                    acc += sMat[a * n + b] * x[offA + k * n + b];
+                    grad[offA + k * n + b] += bak * sMat[a * n + b];
+                }
+                grad[a * r + k] = acc;
+            }
+        }
+        return loss;
+    }
+
     /** ∇L = Jᵀ res [m·r + r·n]. */
     public double[] gradient(double[] x) {
         double[] res = new double[y.length];

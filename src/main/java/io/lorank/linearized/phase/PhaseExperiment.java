@@ -48,14 +48,21 @@ public final class PhaseExperiment {
     /** Outcome of a single trial (exposed for tests). */
     public static LevenbergMarquardt.Outcome trial(int m, int n, int r, int kn, long seed,
                                                    LevenbergMarquardt.Settings s) {
+        return trial(m, n, r, kn, seed, s, PhaseSolver.LM);
+    }
+
+    /** One trial: its own G, y and init from {@code seed}, solved by {@code solver}. */
+    public static LevenbergMarquardt.Outcome trial(int m, int n, int r, int kn, long seed,
+                                                   LevenbergMarquardt.Settings s, PhaseSolver solver) {
         SplittableRandom rng = new SplittableRandom(seed);
         MeasurementProblem prob = MeasurementProblem.gaussian(m, n, r, kn, rng);
-        return LevenbergMarquardt.solve(prob, prob.randomInit(rng), s);
+        return solver.solve(prob, prob.randomInit(rng), s);
     }
 
     public static Result run(PhaseConfig c) {
         long t0 = System.nanoTime();
-        LevenbergMarquardt.Settings s = new LevenbergMarquardt.Settings(c.maxIterations(), c.tolerance(), 60);
+        LevenbergMarquardt.Settings s = new LevenbergMarquardt.Settings(c.maxIterations(), c.tolerance(),
+                c.solver().stallWindow(c.maxIterations()));
         List<int[]> grid = new ArrayList<>();
         for (int r : c.ranks()) {
             for (int kn : c.knFor(r)) {
@@ -75,7 +82,7 @@ public final class PhaseExperiment {
                 for (int t = 0; t < c.trials(); t++) {
                     long seed = mix(c.seed(), g[0], g[1], t);
                     fs.add(pool.submit(() -> {
-                        LevenbergMarquardt.Outcome o = trial(c.m(), c.n(), g[0], g[1], seed, s);
+                        LevenbergMarquardt.Outcome o = trial(c.m(), c.n(), g[0], g[1], seed, s, c.solver());
                         progress.step();
                         return o;
                     }));

@@ -35,6 +35,17 @@ class LevenbergMarquardtTest {
     }
 
     @Test
+    void gradientDescentAgreesFarFromTheThreshold() {
+        LevenbergMarquardt.Settings gd = new LevenbergMarquardt.Settings(5000, 1e-8, 500);
+        for (int t = 0; t < 5; t++) {
+            LevenbergMarquardt.Outcome below = PhaseExperiment.trial(6, 6, 1, 3, PhaseExperiment.mix(11, 1, 3, t), gd, PhaseSolver.GD);
+            assertEquals(LevenbergMarquardt.Status.CONVERGED, below.status(), "KN = 3 << d = 11, rel loss " + below.relativeLoss());
+            LevenbergMarquardt.Outcome above = PhaseExperiment.trial(6, 6, 1, 14, PhaseExperiment.mix(11, 1, 14, t), gd, PhaseSolver.GD);
+            assertTrue(above.status() != LevenbergMarquardt.Status.CONVERGED && above.relativeLoss() > 1e-4);
+        }
+    }
+
+    @Test
     void failedRunsPlateauFarAboveTolerance() {
         for (int t = 0; t < 5; t++) {
             LevenbergMarquardt.Outcome o = PhaseExperiment.trial(6, 6, 1, 14, PhaseExperiment.mix(9, 1, 14, t), S);

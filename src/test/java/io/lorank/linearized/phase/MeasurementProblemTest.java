@@ -57,6 +57,18 @@ class MeasurementProblemTest {
     }
 
     @Test
+    void factoredGradientEqualsJacobianTransposeResidual() {
+        MeasurementProblem p = problem(8);
+        double[] x = p.randomInit(new SplittableRandom(9));
+        double[] viaJ = p.gradient(x);
+        double[] direct = new double[x.length];
+        assertEquals(p.loss(x), p.lossAndGradient(x, direct), 1e-12);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(viaJ[i], direct[i], 1e-10 * (1 + Math.abs(viaJ[i])), "grad " + i);
+        }
+    }
+
+    @Test
     void jacobianMatchesFiniteDifferencesOfResiduals() {
         MeasurementProblem p = problem(5);
         double[] x = p.randomInit(new SplittableRandom(6));
