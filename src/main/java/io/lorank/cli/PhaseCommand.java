@@ -49,6 +49,10 @@ public final class PhaseCommand implements Callable<Integer> {
             + "(LM = Levenberg-Marquardt, GD = gradient descent with Armijo steps)")
     PhaseSolver solver;
 
+    @Option(names = "--restarts", defaultValue = "1", description = "inits per (G, y) draw; success if any "
+            + "interpolates (1 = single-init experiment)")
+    int restarts;
+
     @Option(names = "--max-iterations", defaultValue = "400", description = "iteration budget per trial")
     int maxIterations;
 
@@ -70,7 +74,7 @@ public final class PhaseCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PhaseConfig cfg = new PhaseConfig(m, n, ranks, kn, ratios, trials, seed, maxIterations, tolerance, bootstrap,
-                threads == null ? Runtime.getRuntime().availableProcessors() : threads, solver);
+                threads == null ? Runtime.getRuntime().availableProcessors() : threads, solver, restarts);
         PhaseExperiment.Result res = PhaseExperiment.run(cfg);
         PhaseOutputs.writeAll(res, out);
         if (json) {
@@ -96,8 +100,8 @@ public final class PhaseCommand implements Callable<Integer> {
     static String text(PhaseExperiment.Result res) {
         StringBuilder sb = new StringBuilder();
         PhaseConfig c = res.config();
-        sb.append(String.format(Locale.ROOT, "m=%d n=%d ranks=%s trials=%d seed=%d solver=%s tol=%.0e budget=%d  (%.1f s)%n",
-                c.m(), c.n(), c.ranks(), c.trials(), c.seed(), c.solver(), c.tolerance(), c.maxIterations(), res.seconds()));
+        sb.append(String.format(Locale.ROOT, "m=%d n=%d ranks=%s trials=%d seed=%d solver=%s restarts=%d tol=%.0e budget=%d  (%.1f s)%n",
+                c.m(), c.n(), c.ranks(), c.trials(), c.seed(), c.solver(), c.restarts(), c.tolerance(), c.maxIterations(), res.seconds()));
         sb.append(String.format(Locale.ROOT, "%3s %6s %6s %8s %9s %8s%n", "r", "KN", "d(r)", "rho", "success", "loose"));
         for (PhaseExperiment.CellResult cell : res.cells()) {
             sb.append(String.format(Locale.ROOT, "%3d %6d %6d %8.3f %4d/%-4d %8d%n", cell.r(), cell.kn(), cell.dimension(),

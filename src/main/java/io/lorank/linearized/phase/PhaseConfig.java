@@ -23,13 +23,16 @@ import java.util.TreeSet;
  * @param bootstrap     bootstrap replicates for the C* interval, ≥ 10
  * @param threads       worker threads, ≥ 1
  * @param solver        optimizer on (B, A)
+ * @param restarts      inits tried per (G, y) draw, 1..100; success if any interpolates (1 = the single-init
+ *                      experiment; more separates optimizer failures from "no low-rank solution exists")
  */
 public record PhaseConfig(@JsonProperty("m") int m, @JsonProperty("n") int n,
                           @JsonProperty("ranks") List<Integer> ranks, @JsonProperty("kn") List<Integer> kn,
                           @JsonProperty("ratios") List<Double> ratios, @JsonProperty("trials") int trials,
                           @JsonProperty("seed") long seed, @JsonProperty("max_iterations") int maxIterations,
                           @JsonProperty("tolerance") double tolerance, @JsonProperty("bootstrap") int bootstrap,
-                          @JsonProperty("threads") int threads, @JsonProperty("solver") PhaseSolver solver) {
+                          @JsonProperty("threads") int threads, @JsonProperty("solver") PhaseSolver solver,
+                          @JsonProperty("restarts") int restarts) {
     /** Auto-grid ratios: dense near ρ = 1 (where dimension counting puts the edge) and out past 1.35. */
     public static final String DEFAULT_RATIOS_TEXT = "0.9,0.95,0.97,1.0,1.02,1.05,1.1,1.15,1.2,1.3,1.35,1.4,1.5,1.7,2.0,2.5";
     public static final List<Double> DEFAULT_RATIOS =
@@ -57,6 +60,7 @@ public record PhaseConfig(@JsonProperty("m") int m, @JsonProperty("n") int n,
         check(threads >= 1 && threads <= 1024, "--threads", threads + "", "1..1024");
         ranks = List.copyOf(new TreeSet<>(ranks));
         solver = solver == null ? PhaseSolver.LM : solver;
+        check(restarts >= 1 && restarts <= 100, "--restarts", restarts + "", "1..100");
     }
 
     private static void check(boolean ok, String flag, String found, String allowed) {
@@ -67,7 +71,7 @@ public record PhaseConfig(@JsonProperty("m") int m, @JsonProperty("n") int n,
 
     public static PhaseConfig defaults() {
         return new PhaseConfig(16, 16, List.of(1, 2, 3), List.of(), DEFAULT_RATIOS, 100, 42, 400, 1e-10, 200,
-                Runtime.getRuntime().availableProcessors(), PhaseSolver.LM);
+                Runtime.getRuntime().availableProcessors(), PhaseSolver.LM, 1);
     }
 
     /** d(r) = r(m+n) − r². */

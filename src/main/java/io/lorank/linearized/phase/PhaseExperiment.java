@@ -48,15 +48,31 @@ public final class PhaseExperiment {
     /** Outcome of a single trial (exposed for tests). */
     public static LevenbergMarquardt.Outcome trial(int m, int n, int r, int kn, long seed,
                                                    LevenbergMarquardt.Settings s) {
-        return trial(m, n, r, kn, seed, s, PhaseSolver.LM);
+        return trial(m, n, r, kn, seed, s, PhaseSolver.LM, 1);
     }
 
-    /** One trial: its own G, y and init from {@code seed}, solved by {@code solver}. */
+    /**
+     * One trial: its own G, y and inits from {@code seed}, solved by {@code solver} from up to {@code restarts}
+     * inits (the first init is the same for every restart count). Returns the first converged outcome, else the one
+     * with the lowest relative loss; iterations are summed over the inits tried.
+     */
     public static LevenbergMarquardt.Outcome trial(int m, int n, int r, int kn, long seed,
-                                                   LevenbergMarquardt.Settings s, PhaseSolver solver) {
+                                                   LevenbergMarquardt.Settings s, PhaseSolver solver, int restarts) {
         SplittableRandom rng = new SplittableRandom(seed);
         MeasurementProblem prob = MeasurementProblem.gaussian(m, n, r, kn, rng);
-        return solver.solve(prob, prob.randomInit(rng), s);
+        LevenbergMarquardt.Outcome best = null;
+        int iterations = 0;
+        for (int k = 0; k < restarts; k++) {
+            LevenbergMarquardt.Outcome o = solver.solve(prob, prob.randomInit(rng), s);
+            iterations += o.iterations();
+            if (best == null || o.relativeLoss() < best.relativeLoss()) {
+                best = o;
+            }
+            if (o.status() == LevenbergMarquardt.Status.CONVERGED) {
+                break;
+            }
+        }
+        return new LevenbergMarquardt.Outcome(best.status(), best.initialLoss(), best.finalLoss(), iterations, best.x());
     }
 
     public static Result run(PhaseConfig c) {
@@ -82,7 +98,7 @@ public final class PhaseExperiment {
                 for (int t = 0; t < c.trials(); t++) {
                     long seed = mix(c.seed(), g[0], g[1], t);
                     fs.add(pool.submit(() -> {
-                        LevenbergMarquardt.Outcome o = trial(c.m(), c.n(), g[0], g[1], seed, s, c.solver());
+                        LevenbergMarquardt.Outcome o = trial(c.m(), c.n(), g[0], g[1], seed, s, c.solver(), c.restarts());
                         progress.step();
                         return o;
                     }));

@@ -38,11 +38,27 @@ class LevenbergMarquardtTest {
     void gradientDescentAgreesFarFromTheThreshold() {
         LevenbergMarquardt.Settings gd = new LevenbergMarquardt.Settings(5000, 1e-8, 500);
         for (int t = 0; t < 5; t++) {
-            LevenbergMarquardt.Outcome below = PhaseExperiment.trial(6, 6, 1, 3, PhaseExperiment.mix(11, 1, 3, t), gd, PhaseSolver.GD);
+            LevenbergMarquardt.Outcome below = PhaseExperiment.trial(6, 6, 1, 3, PhaseExperiment.mix(11, 1, 3, t), gd, PhaseSolver.GD, 1);
             assertEquals(LevenbergMarquardt.Status.CONVERGED, below.status(), "KN = 3 << d = 11, rel loss " + below.relativeLoss());
-            LevenbergMarquardt.Outcome above = PhaseExperiment.trial(6, 6, 1, 14, PhaseExperiment.mix(11, 1, 14, t), gd, PhaseSolver.GD);
+            LevenbergMarquardt.Outcome above = PhaseExperiment.trial(6, 6, 1, 14, PhaseExperiment.mix(11, 1, 14, t), gd, PhaseSolver.GD, 1);
             assertTrue(above.status() != LevenbergMarquardt.Status.CONVERGED && above.relativeLoss() > 1e-4);
         }
+    }
+
+    @Test
+    void restartsOnlyAddSuccesses() {
+        // at KN = d = 11 some single inits fail; restarts reuse the same G, y and first init, so they can only add
+        int single = 0;
+        int multi = 0;
+        for (int t = 0; t < 30; t++) {
+            long seed = PhaseExperiment.mix(13, 1, 11, t);
+            boolean one = PhaseExperiment.trial(6, 6, 1, 11, seed, S, PhaseSolver.LM, 1).status() == LevenbergMarquardt.Status.CONVERGED;
+            boolean five = PhaseExperiment.trial(6, 6, 1, 11, seed, S, PhaseSolver.LM, 5).status() == LevenbergMarquardt.Status.CONVERGED;
+            assertTrue(!one || five, "trial " + t + ": converged with 1 init but not with 5");
+            single += one ? 1 : 0;
+            multi += five ? 1 : 0;
+        }
+        assertTrue(multi >= single);
     }
 
     @Test

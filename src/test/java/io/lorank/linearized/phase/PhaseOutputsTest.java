@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PhaseOutputsTest {
     @Test
     void writesCsvJsonAndPngsAtomically(@TempDir Path dir) throws Exception {
-        PhaseConfig c = new PhaseConfig(6, 6, List.of(1, 2), List.of(), List.of(0.8, 1.0, 2.0), 4, 5, 200, 1e-10, 20, 2, PhaseSolver.LM);
+        PhaseConfig c = new PhaseConfig(6, 6, List.of(1, 2), List.of(), List.of(0.8, 1.0, 2.0), 4, 5, 200, 1e-10, 20, 2, PhaseSolver.LM, 1);
         PhaseExperiment.Result res = PhaseExperiment.run(c);
         Path out = dir.resolve("nested/out");
         PhaseOutputs.writeAll(res, out);
@@ -39,7 +39,7 @@ class PhaseOutputsTest {
             assertEquals(4, files.count(), "no temp files left behind");
         }
         // deterministic: same seed, different thread count -> same tallies
-        PhaseConfig c1 = new PhaseConfig(6, 6, List.of(1, 2), List.of(), List.of(0.8, 1.0, 2.0), 4, 5, 200, 1e-10, 20, 1, PhaseSolver.LM);
+        PhaseConfig c1 = new PhaseConfig(6, 6, List.of(1, 2), List.of(), List.of(0.8, 1.0, 2.0), 4, 5, 200, 1e-10, 20, 1, PhaseSolver.LM, 1);
         assertEquals(res.cells(), PhaseExperiment.run(c1).cells());
     }
 
