@@ -58,10 +58,11 @@ public final class PhaseOutputs {
     static XYChart heatmap(PhaseExperiment.Result res) {
         PhaseConfig c = res.config();
         XYChart chart = new XYChartBuilder().width(900).height(560)
-                .title(String.format(Locale.ROOT, "LoRA interpolation success, Gaussian G (m=%d, n=%d, %d inits/cell)",
-                        c.m(), c.n(), c.trials()))
+                .title(String.format(Locale.ROOT, "LoRA interpolation success, Gaussian G, m=%d n=%d, %s",
+                        c.m(), c.n(), protocol(c)))
                 .xAxisTitle("KN (number of measurements)").yAxisTitle("LoRA rank r").build();
         chart.getStyler().setMarkerSize(16);
+        chart.getStyler().setYAxisMin(c.ranks().get(0) - 0.5).setYAxisMax(c.ranks().get(c.ranks().size() - 1) + 0.5);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         for (int b = 0; b < LABELS.length; b++) {
             List<Double> xs = new ArrayList<>();
@@ -96,8 +97,8 @@ public final class PhaseOutputs {
         PhaseConfig c = res.config();
         CstarEstimator.Estimate e = res.pooled();
         XYChart chart = new XYChartBuilder().width(900).height(560)
-                .title(String.format(Locale.ROOT, "Success vs rho = d(r)/KN (m=%d, n=%d): C* = %.3f [%.3f, %.3f]",
-                        c.m(), c.n(), e.cstar(), e.low(), e.high()))
+                .title(String.format(Locale.ROOT, "m=%d n=%d, %s: C* = %.3f [%.3f, %.3f]",
+                        c.m(), c.n(), protocol(c), e.cstar(), e.low(), e.high()))
                 .xAxisTitle("rho = (r(m+n) - r^2) / KN").yAxisTitle("success fraction").build();
         chart.getStyler().setYAxisMin(-0.02).setYAxisMax(1.02);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
@@ -135,6 +136,12 @@ public final class PhaseOutputs {
         vertical(chart, "rho = 1 (dimension count)", 1.0, Color.GRAY, SeriesLines.DOT_DOT);
         vertical(chart, "rho = 1.35 (paper 2)", 1.35, Color.BLACK, SeriesLines.DASH_DASH);
         return chart;
+    }
+
+    /** e.g. "LM 400 it, tol 1e-10, 100 draws/cell" (+ restarts when more than one). */
+    private static String protocol(PhaseConfig c) {
+        return String.format(Locale.ROOT, "%s %d it, tol %.0e, %d draws/cell%s", c.solver(), c.maxIterations(),
+                c.tolerance(), c.trials(), c.restarts() > 1 ? ", " + c.restarts() + " inits each" : "");
     }
 
     private static double dim(PhaseConfig c, double r) {
