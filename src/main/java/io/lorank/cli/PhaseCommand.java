@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 /** {@code lorank phase}: the C* phase-transition experiment on Gaussian-iid measurements. */
 @Command(name = "phase", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = "Measure C*: the ratio (r(m+n) - r^2)/KN at which LoRA (rank r, random init, squared loss, "
-                + "lambda -> 0) interpolates random targets from KN Gaussian-iid measurements in 50% of inits.",
+                + "lambda -> 0) interpolates random targets from KN Gaussian-iid measurements in 50%% of inits.",
         footer = {"", "Example:", "  lorank phase --m 16 --n 16 --ranks 1,2,3 --trials 100 --seed 42 --out phase-out"})
 public final class PhaseCommand implements Callable<Integer> {
     @Option(names = "--m", defaultValue = "16", description = "rows (out) of each G_j")
