@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
                 SplitCommand.class,
                 ModelsCommand.class,
                 EmbedCommand.class,
+                BoundsCommand.class,
+                PhaseCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -9,6 +9,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** Writes files so that a reader never sees half of one: write a sibling temp file, then rename it into place. */
 public final class AtomicFiles {
@@ -25,6 +26,14 @@ public final class AtomicFiles {
         write(target, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
     }
 
+    private static void setReadableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its defaults apply
+        }
+    }
+
     public static void write(Path target, Writer writer) {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
@@ -35,6 +44,8 @@ public final class AtomicFiles {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.write(out);
             }
+            // createTempFile makes the file 0600; results are meant to be shared like any file the user writes.
+            setReadableByAll(tmp);
             try {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

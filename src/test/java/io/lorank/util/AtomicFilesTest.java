@@ -33,5 +33,7 @@ class AtomicFilesTest {
         AtomicFiles.writeString(target, "x");
         assertTrue(Files.exists(target));
         assertEquals("x", Files.readString(target));
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(target)),
+                "results must be readable like any file the user writes, not 0600 like a temp file");
     }
 }

@@ -1,0 +1,107 @@
+package io.lorank.cli;
+
+import io.lorank.LorankException;
+import io.lorank.linearized.KnownModelShapes;
+import io.lorank.linearized.RankBounds;
+import io.lorank.linearized.TargetShape;
+import io.lorank.util.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code lorank bounds}: both papers' LoRA rank thresholds for N examples, K outputs and the target shapes. */
+@Command(name = "bounds", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = "LoRA rank thresholds: paper 1 (Jang, Lee & Ryu 2024) r(r+1)/2 > KN and "
+                + "paper 2 (Park 2026) r(m+n) - r^2 > C*·KN.",
+        footer = {"", "Examples:",
+                "  lorank bounds --examples 32 --outputs 2 --shape 768x768",
+                "  lorank bounds --examples 64 --outputs 2 --model all-minilm-l6-v2 --target-set query,value --json"})
+public final class BoundsCommand implements Callable<Integer> {
+    @Option(names = "--examples", required = true, description = "N, number of training examples")
+    int examples;
+
+    @Option(names = "--outputs", defaultValue = "2", description = "K, outputs per example (2 for binary)")
+    int outputs;
+
+    @Option(names = "--shape", description = "target weight shape(s) out x in, MxN[,MxN...]")
+    String shape;
+
+    @Option(names = "--targets", defaultValue = "1", description = "COUNT copies of the --shape list (e.g. 12 layers)")
+    int copies;
+
+    @Option(names = "--model", description = "known model instead of --shape: all-minilm-l6-v2, bge-small-en-v1.5, e5-small-v2")
+    String model;
+
+    @Option(names = "--target-set", defaultValue = "query,value",
+            description = "with --model: targets in every layer (query,key,value,attention.output.dense,intermediate.dense,output.dense)")
+    String targetSet;
+
+    @Option(names = "--cstar", defaultValue = "1.35", description = "paper 2's constant C*")
+    double cstar;
+
+    @Option(names = "--json", description = "print JSON instead of a table")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        List<TargetShape> targets = resolveTargets();
+        RankBounds.Report rep = RankBounds.compute(new RankBounds.Input(examples, outputs, targets, cstar));
+        System.out.println(json ? Json.write(rep) : table(rep));
+        return 0;
+    }
+
+    private List<TargetShape> resolveTargets() {
+        if ((shape == null) == (model == null)) {
+            throw new LorankException("bounds: give exactly one of --shape MxN[,MxN...] or --model NAME");
+        }
+        if (model != null) {
+            return KnownModelShapes.shapes(model, targetSet);
+        }
+        if (copies <= 0) {
+            throw new LorankException("--targets: " + copies + " is not positive; give the number of copies >= 1");
+        }
+        List<TargetShape> one = TargetShape.parseList(shape);
+        List<TargetShape> all = new ArrayList<>();
+        for (int c = 0; c < copies; c++) {
+            for (TargetShape t : one) {
+                all.add(copies == 1 ? t : new TargetShape(t.name() + "#" + (c + 1), t.m(), t.n()));
+            }
+        }
+        return all;
+    }
+
+    static String table(RankBounds.Report r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "N = %d examples, K = %d outputs, KN = %d, C* = %.3g%n%n",
+                r.examples(), r.outputs(), r.kn(), r.cstar()));
+        sb.append(String.format(Locale.ROOT, "paper 1 (Jang, Lee & Ryu 2024)%n"));
+        sb.append(String.format(Locale.ROOT, "  no spurious local minima for r >= %d   (r(r+1)/2 = %d > KN)%n",
+                r.paper1Rank(), (long) r.paper1Rank() * (r.paper1Rank() + 1) / 2));
+        sb.append(String.format(Locale.ROOT, "  a solution of rank <= %d exists      (r(r+1)/2 <= KN)%n", r.paper1ExistenceRank()));
+        sb.append(String.format(Locale.ROOT, "  sqrt scaling: sqrt(2KN) = %.2f%n%n", r.sqrt2kn()));
+        sb.append(String.format(Locale.ROOT, "paper 2 (Park 2026): r(m+n) - r^2 > C*·KN = %.2f%n", r.requiredDimension()));
+        int shown = 0;
+        sb.append(String.format(Locale.ROOT, "  %-36s %11s %8s %10s %12s%n", "target", "shape", "max r", "paper-2 r", "dim at r"));
+        for (RankBounds.TargetBound t : r.targets()) {
+            if (shown++ == 12 && r.targets().size() > 14) {
+                sb.append(String.format(Locale.ROOT, "  ... %d more targets%n", r.targets().size() - 12));
+                break;
+            }
+            sb.append(String.format(Locale.ROOT, "  %-36s %11s %8d %10s %12d%n", t.name(), t.m() + "x" + t.n(), t.maxRank(),
+                    t.paper2Attainable() ? String.valueOf(t.paper2Rank()) : "unattainable", t.dimensionAtRank()));
+        }
+        sb.append(String.format(Locale.ROOT, "  all %d targets, one common r: %s (total dimension %d)%n", r.targets().size(),
+                r.paper2Attainable() ? "r >= " + r.paper2Rank() : "unattainable even at full rank", r.paper2DimensionAtRank()));
+        boolean p1Capped = r.targets().stream().anyMatch(t -> !t.paper1WithinMaxRank());
+        if (p1Capped) {
+            sb.append(String.format(Locale.ROOT, "note: paper 1's r = %d exceeds min(m,n) of some target: "
+                    + "unattainable there (LoRA at full rank is full fine-tuning)%n", r.paper1Rank()));
+        }
+        sb.append(String.format(Locale.ROOT, "%ngeneralization bounds: %s%n", r.generalization()));
+        return sb.toString();
+    }
+}
