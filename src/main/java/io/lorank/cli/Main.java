@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 SplitCommand.class,
                 ModelsCommand.class,
                 EmbedCommand.class,
+                EvalCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
