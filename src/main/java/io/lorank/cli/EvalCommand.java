@@ -78,6 +78,9 @@ public final class EvalCommand implements Runnable {
 
     @Override
     public void run() {
+        if (seed != null && spec.commandLine().getParseResult().hasMatchedOption("--seeds")) {
+            throw new io.lorank.LorankException("--seed " + seed + " and --seeds " + seeds + ": give one of them");
+        }
         List<Integer> s = seed != null ? List.of(seed) : seeds;
         EvalConfig cfg = new EvalConfig(model, task, head, shots, s, data, testCap, scale, maxLength, out);
         EvalResult r = Evaluation.run(cfg);

@@ -14,12 +14,13 @@ import java.util.Map;
  * @param chance          1 / C
  * @param majority        accuracy of always predicting the test set's most frequent class
  * @param seedIndependent true for zero-shot heads: the same test set and head for every seed, so std is 0
+ * @param testEncodings   how many times the test set went through the encoder (1: cached across seeds)
  * @param seconds         wall time of the run (model loading included)
  */
 public record EvalResult(String model, String task, String head, int k, int classes, TaskMetric metric,
                          int testSize, String testNote, double chance, double majority, boolean seedIndependent,
                          Metrics.MeanStd accuracy, Metrics.MeanStd metricSummary, List<SeedResult> perSeed,
-                         double seconds) {
+                         int testEncodings, double seconds) {
 
     /**
      * One seed.
@@ -74,6 +75,7 @@ public record EvalResult(String model, String task, String head, int k, int clas
             return o;
         }).toList();
         m.put("per_seed", seeds);
+        m.put("test_encodings", testEncodings);
         m.put("seconds", Math.round(seconds * 10) / 10.0);
         return m;
     }

@@ -79,13 +79,17 @@ public final class Evaluation {
         }
         List<EvalResult.SeedResult> results = new ArrayList<>();
         Map<List<String>, double[][]> testCache = new HashMap<>(); // test ids -> logits (zero-shot) or features
+        int[] testEncodings = {0};
         String modelName;
         try (Backbone bb = Backbone.load(cfg.model(), cfg.maxLength())) {
             modelName = bb.name();
             if (cfg.head() == HeadKind.PROBE) {
                 PooledFeatures f = new PooledFeatures(bb, task, PooledFeatures.Input.TEXT);
                 for (FewShotSplit s : splits) {
-                    double[][] testX = testCache.computeIfAbsent(ids(s.test()), x -> f.features(s.test()));
+                    double[][] testX = testCache.computeIfAbsent(ids(s.test()), x -> {
+                        testEncodings[0]++;
+                        return f.features(s.test());
+                    });
                     ProbeTrainer.Result fit = ProbeTrainer.fit(f.features(s.train()), labels(s.train()),
                             f.features(s.dev()), labels(s.dev()), task.numClasses());
                     try (FeatureHead head = FeatureHead.probe(f, fit.fit())) {
@@ -96,13 +100,17 @@ public final class Evaluation {
                 try (ClassifierHead head = cfg.head() == HeadKind.MLM ? new MlmPromptHead(bb, task)
                         : FeatureHead.embedding(bb, task, cfg.scale())) {
                     for (FewShotSplit s : splits) {
-                        double[][] z = testCache.computeIfAbsent(ids(s.test()), x -> head.logits(s.test()));
+                        double[][] z = testCache.computeIfAbsent(ids(s.test()), x -> {
+                            testEncodings[0]++;
+                            return head.logits(s.test());
+                        });
                         results.add(score(s, task, z, Double.NaN, null));
                     }
                 }
             }
         }
-        EvalResult r = summarize(cfg, modelName, task, splits, results, (System.nanoTime() - start) / 1e9);
+        EvalResult r = summarize(cfg, modelName, task, splits, results, testEncodings[0],
+                (System.nanoTime() - start) / 1e9);
         if (cfg.out() != null) {
             for (FewShotSplit s : splits) {
                 s.write(cfg.out().resolve("seed-" + s.seed()), task.labels());
@@ -131,7 +139,8 @@ public final class Evaluation {
     }
 
     private static EvalResult summarize(EvalConfig cfg, String model, Task task, List<FewShotSplit> splits,
-                                        List<EvalResult.SeedResult> rs, double seconds) {
+                                        List<EvalResult.SeedResult> rs, int testEncodings,
+                                        double seconds) {
         double[] acc = rs.stream().mapToDouble(EvalResult.SeedResult::accuracy).toArray();
         double[] met = rs.stream().mapToDouble(EvalResult.SeedResult::metric).toArray();
         FewShotSplit first = splits.get(0);
@@ -144,7 +153,7 @@ public final class Evaluation {
                 cfg.head().lowerName(), cfg.shots(), task.numClasses(), task.metric(), first.test().size(),
                 first.testNote(), 1.0 / task.numClasses(), (double) max / first.test().size(), !cfg.head().trained(),
                 Metrics.MeanStd.of(acc), task.metric() == TaskMetric.ACCURACY ? null : Metrics.MeanStd.of(met), rs,
-                seconds);
+                testEncodings, seconds);
     }
 
     private static void writeConfig(EvalConfig cfg, Task task, Path data) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lorank.head.TinyModels;
 import io.lorank.probe.Metrics;
 import io.lorank.util.Json;
+import io.lorank.data.SharedData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +74,21 @@ class EvalCommandTest {
         assertTrue(r.get("seed_independent").asBoolean());
     }
 
+    @Test
+    @Tag("shared")
+    void mrpcReportsF1OnTheLmBffSplit() throws Exception {
+        Path data = SharedData.require();
+        JsonNode r = Json.MAPPER.readTree(run(0, "eval", "--task", "MRPC", "--head", "probe", "--seed", "42",
+                "--test-cap", "100", "--data", data.toString(), "--json"));
+        assertEquals("f1", r.get("metric").asText());
+        assertEquals(100, r.get("test_size").asInt());
+        JsonNode seed = r.get("per_seed").get(0);
+        assertTrue(seed.get("split_source").asText().contains("k-shot/MRPC/16-42"), seed.toString());
+        assertEquals(32, seed.get("train").asInt());
+        double f1 = r.get("f1").get("mean").asDouble();
+        assertTrue(f1 >= 0 && f1 <= 1 && f1 == seed.get("f1").asDouble(), r.toString());
+    }
+
     /** A user task with the given metric over the tiny vocabulary, 12 per class to sample from, 40 test rows. */
     private Path userTask(String metric) throws Exception {
         Random rnd = new Random(metric.length());
@@ -119,6 +136,7 @@ class EvalCommandTest {
                         "--seeds", "13,21", "--out", out.toString(), "--json");
                 JsonNode r = Json.MAPPER.readTree(Files.readString(out.resolve("results.json")));
                 assertEquals(metric, r.get("metric").asText());
+                assertEquals(1, r.get("test_encodings").asInt(), "the test set is encoded once for both seeds");
                 double[] per = new double[2];
                 double[] acc = new double[2];
                 for (int s = 0; s < 2; s++) {
@@ -167,5 +185,6 @@ class EvalCommandTest {
         run(1, "eval", "--task", "SST-2", "--head", "probe", "--data", dir.resolve("absent").toString());
         run(1, "eval", "--task", "wordnet-binary", "--head", "mlm", "--seed", "13", "--test-cap", "10");
         run(2, "eval", "--head", "probe");
+        run(1, "eval", "--task", "wordnet-binary", "--head", "probe", "--seed", "13", "--seeds", "13,21");
     }
 }
