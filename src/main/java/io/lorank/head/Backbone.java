@@ -20,7 +20,7 @@ import java.nio.file.Path;
  */
 public record Backbone(Encoder encoder, TextTokenizer tokenizer, Pooling pooling) implements AutoCloseable {
 
-    /** Default maximum tokens per input: LM-BFF's 128 covers its tasks except long RTE/QNLI pairs; 256 keeps them. */
+    /** Default maximum tokens per input: LM-BFF uses 128, and 256 for its long pair tasks; 256 covers both. */
     public static final int DEFAULT_MAX_LENGTH = 256;
 
     /** Loads NAME_OR_PATH (see {@link ModelSource}) with its tokenizer. */

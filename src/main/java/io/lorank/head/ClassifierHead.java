@@ -59,6 +59,18 @@ public interface ClassifierHead extends AutoCloseable {
         return f;
     }
 
+    /** Labels of the single-logit view: class 1 → +1, class 0 → −1. */
+    static double[] signedLabels(int[] labels) {
+        double[] y = new double[labels.length];
+        for (int i = 0; i < y.length; i++) {
+            if (labels[i] != 0 && labels[i] != 1) {
+                throw new IllegalArgumentException("binary view needs labels 0/1, label " + i + " is " + labels[i]);
+            }
+            y[i] = labels[i] == 1 ? 1 : -1;
+        }
+        return y;
+    }
+
     /** Arg-max class per row (ties: the lower index). */
     static int[] predict(double[][] logits) {
         int[] out = new int[logits.length];

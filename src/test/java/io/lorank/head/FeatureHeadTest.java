@@ -149,6 +149,7 @@ class FeatureHeadTest {
                 double[] fb = ClassifierHead.binaryLogit(got);
                 float[] fbNd = ClassifierHead.binaryLogit(z).toFloatArray();
                 ProbeFit.BinaryView bin = fit.binary();
+                double[] pm = ClassifierHead.signedLabels(y);
                 for (int i = 0; i < ex.size(); i++) {
                     for (int c = 0; c < 2; c++) {
                         assertEquals(want[i][c], got[i][c], 1e-9 + 1e-6 * Math.abs(want[i][c]), "fp64 path");
@@ -156,6 +157,9 @@ class FeatureHeadTest {
                     }
                     assertEquals(bin.f(phi[i]), fb[i], 1e-9, "binary view z1 - z0 = w·φ + b");
                     assertEquals(bin.f(phi[i]), fbNd[i], 1e-4, "binary view on the engine");
+                    assertEquals(y[i] == 1 ? 1.0 : -1.0, pm[i], 0.0, "labels ±1");
+                    // margin y·f > 0 exactly when the 2-class argmax is right
+                    assertEquals(ClassifierHead.predict(got)[i] == y[i], pm[i] * fb[i] > 0, "sign of y·f");
                 }
                 // L = Σ r_ic z_ic: ∂L/∂W = Σ_i r_i φ_iᵀ [2, d], ∂L/∂b = Σ_i r_i (closed form; fp32 engine)
                 float[] gw = w.getGradient().toFloatArray();
