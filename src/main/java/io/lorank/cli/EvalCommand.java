@@ -22,9 +22,12 @@ import java.util.Locale;
                 + "linear probe fitted on the k-shot train split (L2 chosen on the k-shot dev split). Reports "
                 + "accuracy, and F1 (MRPC, QQP) or Matthews correlation (CoLA), mean ± sample std over seeds.",
         footer = {"", "Heads:",
-                "  mlm        LM-BFF prompt, MLM scores of the label words at the mask (needs MLM weights)",
-                "  embedding  s * cos(pool(prompt(x)), pool(label description)), descriptions frozen at W0",
-                "  probe      logistic regression on unit-norm pooled features of the raw text (pair)",
+                "  mlm        LM-BFF prompt; MLM scores of the label words at the mask",
+                "             (needs a checkpoint with MLM weights)",
+                "  embedding  s * cos(pool(prompt(x)), pool(label description)),",
+                "             descriptions embedded once at W0",
+                "  probe      logistic regression on unit-norm pooled features of the",
+                "             raw text (pair); L2 strength chosen on the k-shot dev split",
                 "", "Examples:",
                 "  lorank eval --task SST-2 --head embedding --data ../shared/data",
                 "  lorank eval --task wordnet-binary --head probe --seeds 13,21 --json",
@@ -47,7 +50,7 @@ public final class EvalCommand implements Runnable {
     @Option(names = "--seed", description = "One split seed (instead of --seeds).")
     Integer seed;
 
-    @Option(names = "--seeds", split = ",", paramLabel = "S1,S2,...", defaultValue = "13,21,42,87,100",
+    @Option(names = "--seeds", split = ",", paramLabel = "S", defaultValue = "13,21,42,87,100",
             description = "Split seeds (LM-BFF's five by default).")
     List<Integer> seeds;
 
