@@ -101,7 +101,8 @@ public final class EvalCommand implements Runnable {
         }
         for (EvalResult.SeedResult sr : r.perSeed()) {
             w.printf(Locale.ROOT, "  seed %3d: acc %5.1f%s%s%n", sr.seed(), 100 * sr.accuracy(),
-                    r.metricSummary() == null ? "" : String.format(Locale.ROOT, "  %s %5.1f", metric, 100 * sr.metric()),
+                    r.metricSummary() == null ? ""
+                            : String.format(Locale.ROOT, "  %s %5.1f", metric, 100 * sr.metric()),
                     Double.isNaN(sr.lambda()) ? "" : String.format(Locale.ROOT, "  (lambda %.0e, %s)", sr.lambda(),
                             sr.probeStatus().toLowerCase(Locale.ROOT)));
         }

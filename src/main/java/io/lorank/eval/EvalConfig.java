@@ -45,7 +45,8 @@ public record EvalConfig(String model, String task, HeadKind head, int shots, Li
             throw new LorankException("--seeds: " + seeds + " repeats a seed; give each seed once");
         }
         if (testCap < 0) {
-            throw new LorankException("--test-cap: " + testCap + " is not allowed; expected 0 (no cap) or a positive count");
+            throw new LorankException("--test-cap: " + testCap
+                    + " is not allowed; expected 0 (no cap) or a positive count");
         }
         if (!(scale > 0) || Double.isInfinite(scale)) {
             throw new LorankException("--scale: " + scale + " is not allowed; expected a finite value > 0");

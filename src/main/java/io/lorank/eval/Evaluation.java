@@ -69,7 +69,8 @@ public final class Evaluation {
         for (int seed : cfg.seeds()) {
             FewShotSplit s = SplitLoader.load(task, data, new SplitLoader.Request(cfg.shots(), seed, false));
             if (s.test().isEmpty()) {
-                throw new LorankException("task " + task.name() + ": no test set found, nothing to evaluate" + (data == null ? ""
+                throw new LorankException("task " + task.name() + ": no test set found, nothing to evaluate"
+                        + (data == null ? ""
                         : " under " + data) + (s.testNote() == null ? "" : " (" + s.testNote() + ")"));
             }
             splits.add(capped(s, cfg.testCap()));

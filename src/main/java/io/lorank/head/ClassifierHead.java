@@ -52,7 +52,8 @@ public interface ClassifierHead extends AutoCloseable {
         double[] f = new double[logits.length];
         for (int i = 0; i < f.length; i++) {
             if (logits[i].length != 2) {
-                throw new IllegalArgumentException("binary view needs 2 classes, row " + i + " has " + logits[i].length);
+                throw new IllegalArgumentException("binary view needs 2 classes, row " + i + " has "
+                        + logits[i].length);
             }
             f[i] = logits[i][1] - logits[i][0];
         }

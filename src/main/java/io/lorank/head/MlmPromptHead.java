@@ -42,11 +42,13 @@ public final class MlmPromptHead implements ClassifierHead {
                     + MlmHead.prefixFor(enc.config().architecture()) + ".*); use --head embedding or probe");
         }
         if (!task.verbalizer().hasWords()) {
-            throw new LorankException("task " + task.name() + ": defines no label words; the MLM head needs one per label");
+            throw new LorankException("task " + task.name()
+                    + ": defines no label words; the MLM head needs one per label");
         }
         this.backbone = backbone;
         this.task = task;
-        this.prompts = new PromptTokens(task.template(), backbone.tokenizer(), backbone.specials(), backbone.maxLength());
+        this.prompts = new PromptTokens(task.template(), backbone.tokenizer(), backbone.specials(),
+                backbone.maxLength());
         this.labelTokens = labelTokenIds(task, backbone);
     }
 

@@ -54,7 +54,8 @@ final class PromptTokens {
         while (total > maxLength) { // drop the last token of the longest sentence part
             int longest = -1;
             for (int i = 0; i < pieces.size(); i++) {
-                if (pieces.get(i).sentenceIndex() >= 0 && (longest < 0 || ids.get(i).length > ids.get(longest).length)) {
+                boolean sentence = pieces.get(i).sentenceIndex() >= 0;
+                if (sentence && (longest < 0 || ids.get(i).length > ids.get(longest).length)) {
                     longest = i;
                 }
             }
