@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 EmbedCommand.class,
                 BoundsCommand.class,
                 PhaseCommand.class,
+                EvalCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

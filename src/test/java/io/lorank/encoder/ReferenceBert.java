@@ -11,17 +11,17 @@ import java.util.Map;
  * blocks (written from the HF modeling code, sharing nothing with lorank's encoder). Exact GELU uses a 1.2e-7
  * accurate erf.
  */
-final class ReferenceBert {
+public final class ReferenceBert {
     private final EncoderConfig c;
     private final Map<String, HostTensor> w;
 
-    ReferenceBert(EncoderConfig c, Map<String, HostTensor> w) {
+    public ReferenceBert(EncoderConfig c, Map<String, HostTensor> w) {
         this.c = c;
         this.w = w;
     }
 
     /** One sequence (no padding): ids, types, positions [T] -> last hidden [T][d]. */
-    double[][] forward(long[] ids, long[] types, long[] pos) {
+    public double[][] forward(long[] ids, long[] types, long[] pos) {
         int t = ids.length;
         int d = c.hiddenSize();
         double[][] h = new double[t][d];
@@ -76,7 +76,7 @@ final class ReferenceBert {
     }
 
     /** MLM logits [T][V] with the decoder tied to the word embeddings. */
-    double[][] mlm(double[][] h, String head, String transform, String norm, HiddenAct headAct) {
+    public double[][] mlm(double[][] h, String head, String transform, String norm, HiddenAct headAct) {
         double[][] z = linear(h, transform);
         for (double[] row : z) {
             for (int e = 0; e < row.length; e++) {
