@@ -173,7 +173,7 @@ public final class Evaluation {
         m.put("label_words", task.labelWords());
         m.put("label_descriptions", task.labelDescriptions());
         m.put("probe_lambdas", ProbeTrainer.LAMBDAS);
-        m.put("lorank_version", io.lorank.cli.Version.LORANK);
+        m.put("lorank_version", io.lorank.Lorank.VERSION);
         AtomicFiles.writeString(cfg.out().resolve("config.json"), Json.write(m) + "\n");
     }
 
