@@ -33,7 +33,7 @@ public final class LandscapeProbe {
     }
 
     public record Run(int rank, int init, double objective, double relativeExcess, boolean reached, SolverStatus status,
-                      double minHessianEigenvalue) {
+                      int iterations, double seconds, double minHessianEigenvalue) {
     }
 
     public record RankSummary(int rank, int runs, int reached, double fraction, double meanExcess, double maxExcess,
@@ -70,7 +70,7 @@ public final class LandscapeProbe {
                     eLo = Math.min(eLo, eig);
                     eHi = Math.max(eHi, eig);
                 }
-                runs.add(new Run(r, s, res.objective(), excess, ok, res.status(), eig));
+                runs.add(new Run(r, s, res.objective(), excess, ok, res.status(), res.iterations(), res.seconds(), eig));
                 reached += ok ? 1 : 0;
                 sum += excess;
                 mx = Math.max(mx, excess);

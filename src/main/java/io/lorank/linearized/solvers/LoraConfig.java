@@ -6,7 +6,7 @@ import io.lorank.LorankException;
  * Settings of a LoRA solve at rank r.
  *
  * @param rank               LoRA rank r ≥ 1
- * @param method             GD (full batch, Armijo backtracking from {@code learningRate}), ADAM (full batch) or SGD
+ * @param method             GD (full batch, Armijo backtracking; first trial step {@code learningRate}, then Barzilai–Borwein), ADAM (full batch) or SGD
  *                           (minibatch, fixed step)
  * @param learningRate       initial step (GD) or fixed step (ADAM, SGD), &gt; 0
  * @param maxIterations      iteration budget (SGD: minibatch steps)

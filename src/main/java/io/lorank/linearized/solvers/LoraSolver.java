@@ -9,7 +9,8 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * Minimises the LoRA objective h(B, A) = F(BA) + λ/2 Σ (‖A‖² + ‖B‖²) by GD (Armijo backtracking), Adam or minibatch
+ * Minimises the LoRA objective h(B, A) = F(BA) + λ/2 Σ (‖A‖² + ‖B‖²) by GD (monotone Armijo backtracking from a
+ * Barzilai–Borwein trial step), Adam or minibatch
  * SGD. Gradients go through the matrix-free adjoint: ∇_B = 𝒜*(c) Aᵀ + λB, ∇_A = Bᵀ 𝒜*(c) + λA with c = ∇F at
  * the current outputs.
  */
@@ -150,13 +151,24 @@ public final class LoraSolver {
             }
             it++;
             double rel = Math.abs(h - et.objective()) / Math.max(Math.abs(et.objective()), 1e-12);
+            double[] gNew = gradient(p, trial, et.residual());
+            // next trial step: Barzilai–Borwein (s·s / s·y) when the curvature along the step is positive, else grow
+            double ss = 0;
+            double sy = 0;
+            for (int j = 0; j < x.length; j++) {
+                if (!frozen[j]) {
+                    double sj = xt[j] - x[j];
+                    ss += sj * sj;
+                    sy += sj * (gNew[j] - g[j]);
+                }
+            }
+            eta = sy > 0 ? Math.min(ss / sy, 1e3 * eta + 1e-300) : 1.5 * eta;
             x = xt;
             xf = trial;
             h = et.objective();
             curve[it] = h;
-            g = gradient(p, xf, et.residual());
+            g = gNew;
             gn2 = maskedNorm2(g, frozen);
-            eta *= 1.5;
             calm = rel <= cfg.relativeTolerance() ? calm + 1 : 0;
             if (calm >= REL_PATIENCE) {
                 status = SolverStatus.CONVERGED;
