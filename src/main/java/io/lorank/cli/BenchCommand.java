@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (figures go to BENCHMARKS.md).",
         subcommands = {
+                BenchLinearizedCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -49,16 +49,15 @@ public final class SyntheticCommand implements Runnable {
                 examples, outputs, examples * outputs, plantedRank, lambdaFraction);
         System.out.printf(Locale.ROOT, "paper 1 bound (r(r+1)/2 > KN): r = %d;  paper 2 bound (r(m+n)-r^2 > 1.35 KN): r = %d%n",
                 r.paper1Bound(), r.paper2Bound());
-        System.out.println("seed   convex-rank  min-certified-rank  probe-fraction@convex-rank  probe fraction per rank  lambda_min(H) range per rank  time");
+        System.out.println("seed   convex-rank  min-certified-rank  probe-fraction@convex-rank  per rank: fraction reaching P*, excess (h-P*)/|P*| min..max, lambda_min(H) min..max  time");
         for (SyntheticExperiment.SeedResult s : r.seeds()) {
             StringBuilder fr = new StringBuilder();
-            StringBuilder ev = new StringBuilder();
             for (LandscapeProbe.RankSummary q : s.probe()) {
-                fr.append(String.format(Locale.ROOT, "r%d:%.2f ", q.rank(), q.fraction()));
-                ev.append(String.format(Locale.ROOT, "r%d:[%.1e,%.1e] ", q.rank(), q.minEigenvalueLow(), q.minEigenvalueHigh()));
+                fr.append(String.format(Locale.ROOT, "r%d: %.2f, %.1e..%.1e, [%.1e, %.1e]; ", q.rank(), q.fraction(),
+                        q.minExcess(), q.maxExcess(), q.minEigenvalueLow(), q.minEigenvalueHigh()));
             }
-            System.out.printf(Locale.ROOT, "%-6d %-12d %-19d %-27.2f %s %s %.1fs%n", s.seed(), s.convexRank(),
-                    s.minimalCertifiedRank(), s.probeFractionAtConvexRank(), fr, ev, s.seconds());
+            System.out.printf(Locale.ROOT, "%-6d %-12d %-19d %-27.2f %s %.1fs%n", s.seed(), s.convexRank(),
+                    s.minimalCertifiedRank(), s.probeFractionAtConvexRank(), fr, s.seconds());
         }
         System.out.printf(Locale.ROOT, "mean ± std over %d seeds: convex rank %.2f ± %.2f, minimal certified rank %.2f ± %.2f,"
                         + " probe fraction %.2f ± %.2f%n", r.seeds().size(), r.convexRank().mean(), r.convexRank().std(),

@@ -9,8 +9,9 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * ΔW_l = U S Vᵀ: ∇_l F V = −λ U, Uᵀ ∇_l F = −λ Vᵀ and ‖∇_l F‖_op ≤ λ. Checked here:
  * <ul>
  *   <li>‖∇_l F‖_op by Lanczos on the matrix-free adjoint ({@link TopSingular}),</li>
- *   <li>the range residual ‖∇_l F V + λ U‖_F / (λ √ρ) and the factor-space gradient of the balanced factorisation
- *       B = U√S, A = √S Vᵀ (∇_B = (∇F V + λU)√S, ∇_A = √S(Uᵀ∇F + λVᵀ)),</li>
+ *   <li>the range residual ‖∇_l F V + λ U‖_F / (λ √ρ) and the factor-space gradient: of the given factors (relative
+ *       to λ·√(‖A‖² + ‖B‖²)), or for a dense candidate of its balanced factorisation B = U√S, A = √S Vᵀ
+ *       (∇_B = (∇F V + λU)√S, ∇_A = √S(Uᵀ∇F + λVᵀ), relative to λ·√(2 Σ‖ΔW_l‖_*), the same scale when balanced),</li>
  *   <li>the duality gap P − D with the scaled dual point of {@link DualityGap}.</li>
  * </ul>
  * Verdicts: CERTIFIED_GLOBAL (gap and op norm within tolerance); STATIONARY_NOT_GLOBAL (a stationary point of the
@@ -55,7 +56,21 @@ public final class Certificate {
         for (int l = 0; l < svd.length; l++) {
             svd[l] = CompactSvd.ofFactors(x.b()[l], x.a()[l]);
         }
-        return check(p, p.operator().applyLowRank(x.b(), x.a()), svd, cfg, knownOptimum);
+        double[] z = p.operator().applyLowRank(x.b(), x.a());
+        // the given factors' own gradient ∇_B = ∇F Aᵀ + λB, ∇_A = Bᵀ∇F + λA, scaled by λ·√(‖A‖² + ‖B‖²)
+        double[] c = p.residual(p.outputsFrom(z));
+        double g2 = 0;
+        org.ejml.data.DMatrixRMaj gB = new org.ejml.data.DMatrixRMaj(1, 1);
+        org.ejml.data.DMatrixRMaj gA = new org.ejml.data.DMatrixRMaj(1, 1);
+        for (int l = 0; l < x.targets(); l++) {
+            p.operator().adjointLowRank(l, c, x.b()[l], x.a()[l], gB, gA);
+            CommonOps_DDRM.addEquals(gB, p.lambda(), x.b()[l]);
+            CommonOps_DDRM.addEquals(gA, p.lambda(), x.a()[l]);
+            g2 += LoraFactors.dot(gB.data, gB.data, gB.getNumElements()) + LoraFactors.dot(gA.data, gA.data, gA.getNumElements());
+        }
+        double norm2 = x.squaredNorm();
+        double stationarity = norm2 > 0 ? Math.sqrt(g2) / (p.lambda() * Math.sqrt(norm2)) : 0;
+        return check(p, z, svd, cfg, knownOptimum, Math.sqrt(g2), stationarity);
     }
 
     public static Result check(LinearizedProblem p, DMatrixRMaj[] dW, CertificateConfig cfg, double knownOptimum) {
@@ -63,10 +78,12 @@ public final class Certificate {
         for (int l = 0; l < svd.length; l++) {
             svd[l] = CompactSvd.of(dW[l]);
         }
-        return check(p, p.operator().apply(dW), svd, cfg, knownOptimum);
+        return check(p, p.operator().apply(dW), svd, cfg, knownOptimum, Double.NaN, Double.NaN);
     }
 
-    private static Result check(LinearizedProblem p, double[] z, CompactSvd[] svd, CertificateConfig cfg, double known) {
+    /** facNorm/stationarity NaN: use the balanced factorisation's factor gradient. */
+    private static Result check(LinearizedProblem p, double[] z, CompactSvd[] svd, CertificateConfig cfg, double known,
+                                double givenFacNorm, double givenStationarity) {
         MeasurementOperator op = p.operator();
         double lambda = p.lambda();
         double[] f = p.outputsFrom(z);
@@ -108,8 +125,9 @@ public final class Certificate {
         double dual = DualityGap.dualValue(p, c, maxOp);
         double gap = objective - dual;
         double relGap = gap / Math.max(Math.abs(objective), 1e-12);
-        double facNorm = Math.sqrt(fac2);
-        double stationarity = nucSum > 0 ? facNorm / (lambda * Math.sqrt(2 * nucSum)) : 0;
+        double facNorm = Double.isNaN(givenFacNorm) ? Math.sqrt(fac2) : givenFacNorm;
+        double stationarity = !Double.isNaN(givenStationarity) ? givenStationarity
+                : nucSum > 0 ? facNorm / (lambda * Math.sqrt(2 * nucSum)) : 0;
         boolean opOk = maxOp <= lambda * (1 + cfg.opTolerance());
         Verdict verdict;
         if (relGap <= cfg.gapTolerance() && opOk) {

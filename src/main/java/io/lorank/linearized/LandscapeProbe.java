@@ -36,8 +36,9 @@ public final class LandscapeProbe {
                       int iterations, double seconds, double minHessianEigenvalue) {
     }
 
-    public record RankSummary(int rank, int runs, int reached, double fraction, double meanExcess, double maxExcess,
-                              double minEigenvalueLow, double minEigenvalueHigh) {
+    /** Excess = (h − P*)/|P*| over the runs; max − min excess &gt; 0 with every λ_min ≥ 0: distinct local minima. */
+    public record RankSummary(int rank, int runs, int reached, double fraction, double meanExcess, double minExcess,
+                              double maxExcess, double minEigenvalueLow, double minEigenvalueHigh) {
     }
 
     public record Result(double convexOptimum, double tolerance, List<Run> runs, List<RankSummary> summary) {
@@ -57,6 +58,7 @@ public final class LandscapeProbe {
             int reached = 0;
             double sum = 0;
             double mx = Double.NEGATIVE_INFINITY;
+            double mn = Double.POSITIVE_INFINITY;
             double eLo = Double.POSITIVE_INFINITY;
             double eHi = Double.NEGATIVE_INFINITY;
             for (int s = 0; s < cfg.inits(); s++) {
@@ -74,8 +76,9 @@ public final class LandscapeProbe {
                 reached += ok ? 1 : 0;
                 sum += excess;
                 mx = Math.max(mx, excess);
+                mn = Math.min(mn, excess);
             }
-            summary.add(new RankSummary(r, cfg.inits(), reached, reached / (double) cfg.inits(), sum / cfg.inits(), mx,
+            summary.add(new RankSummary(r, cfg.inits(), reached, reached / (double) cfg.inits(), sum / cfg.inits(), mn, mx,
                     cfg.hessianSteps() > 0 ? eLo : Double.NaN, cfg.hessianSteps() > 0 ? eHi : Double.NaN));
         }
         return new Result(convexOptimum, cfg.tolerance(), runs, summary);
