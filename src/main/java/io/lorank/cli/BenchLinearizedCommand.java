@@ -28,6 +28,8 @@ public final class BenchLinearizedCommand implements Runnable {
     @Option(names = "--rank", description = "LoRA rank") int rank = 8;
     @Option(names = "--warmup", description = "untimed runs") int warmup = 2;
     @Option(names = "--runs", description = "timed runs (median)") int runs = 5;
+    @Option(names = "--dense-storage", description = "auto (double if it fits, else float) | float | double")
+    LinearizedBenchmark.Storage denseStorage = LinearizedBenchmark.Storage.FLOAT;
     @Option(names = "--no-convex", description = "skip the convex iteration") boolean noConvex;
     @Option(names = "--json", description = "print JSON") boolean json;
 
@@ -43,7 +45,7 @@ public final class BenchLinearizedCommand implements Runnable {
                 throw new io.lorank.LorankException("--shapes " + s + ": expected TARGETSxD, e.g. 12x384");
             }
             rows.add(LinearizedBenchmark.run(Integer.parseInt(p[0]), Integer.parseInt(p[1]), examples, outputs, tokens, rank,
-                    warmup, runs, !noConvex));
+                    warmup, runs, !noConvex, denseStorage));
         }
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();

@@ -62,9 +62,20 @@ public final class DenseOperator implements MeasurementOperator {
 
     @Override
     public double[] apply(DMatrixRMaj[] dW) {
+        double[][] part = new double[m.length][];
+        Parallel.forEach(m.length, l -> {
+            part[l] = new double[n * k];
+            gemv(l, dW[l].data, part[l], null);
+        });
+        return sum(part);
+    }
+
+    private double[] sum(double[][] part) {
         double[] out = new double[n * k];
-        for (int l = 0; l < m.length; l++) {
-            gemv(l, dW[l].data, out, null);
+        for (double[] q : part) {
+            for (int j = 0; j < out.length; j++) {
+                out[j] += q[j];
+            }
         }
         return out;
     }
@@ -96,13 +107,14 @@ public final class DenseOperator implements MeasurementOperator {
 
     @Override
     public double[] applyLowRank(DMatrixRMaj[] b, DMatrixRMaj[] a, int[] subset) {
-        double[] out = new double[n * k];
-        for (int l = 0; l < m.length; l++) {
+        double[][] part = new double[m.length][];
+        Parallel.forEach(m.length, l -> {
             DMatrixRMaj w = new DMatrixRMaj(m[l], cols[l]);
             CommonOps_DDRM.mult(b[l], a[l], w);
-            gemv(l, w.data, out, subset);
-        }
-        return out;
+            part[l] = new double[n * k];
+            gemv(l, w.data, part[l], subset);
+        });
+        return sum(part);
     }
 
     @Override

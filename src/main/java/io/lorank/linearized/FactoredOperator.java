@@ -64,17 +64,19 @@ public final class FactoredOperator implements MeasurementOperator {
 
     @Override
     public double[] apply(DMatrixRMaj[] dW) {
-        double[] out = new double[n * k];
-        DMatrixRMaj y = new DMatrixRMaj(1, 1);
-        for (int l = 0; l < m.length; l++) {
+        double[][] part = new double[m.length][];
+        Parallel.forEach(m.length, l -> {
+            double[] out = new double[n * k];
+            DMatrixRMaj y = new DMatrixRMaj(1, 1);
             for (int i = 0; i < n; i++) {
                 DMatrixRMaj xi = x[l][i];
                 y.reshape(xi.numRows, m[l]);
                 CommonOps_DDRM.multTransB(xi, dW[l], y);
                 blockDots(d[l][i].data, y.data, xi.numRows * m[l], out, i);
             }
-        }
-        return out;
+            part[l] = out;
+        });
+        return sum(part);
     }
 
     /** out[i·K + k] += ⟨q rows of block k, p⟩, each block of length len. */
@@ -91,23 +93,106 @@ public final class FactoredOperator implements MeasurementOperator {
 
     @Override
     public double[] applyLowRank(DMatrixRMaj[] b, DMatrixRMaj[] a, int[] subset) {
+        ensureTransposes();
+        double[][] part = new double[m.length][];
+        Parallel.forEach(m.length, l -> part[l] = applyLowRankTarget(l, b[l], a[l], subset));
+        return sum(part);
+    }
+
+    private double[] sum(double[][] part) {
         double[] out = new double[n * k];
-        DMatrixRMaj p = new DMatrixRMaj(1, 1);
-        DMatrixRMaj q = new DMatrixRMaj(1, 1);
-        int count = subset == null ? n : subset.length;
-        for (int l = 0; l < m.length; l++) {
-            int r = a[l].numRows;
-            for (int s = 0; s < count; s++) {
-                int i = subset == null ? s : subset[s];
-                DMatrixRMaj xi = x[l][i];
-                p.reshape(xi.numRows, r);
-                CommonOps_DDRM.multTransB(xi, a[l], p);       // X Aᵀ   [T × r]
-                q.reshape(d[l][i].numRows, r);
-                CommonOps_DDRM.mult(d[l][i], b[l], q);        // D B    [K·T × r]
-                blockDots(q.data, p.data, xi.numRows * r, out, i);
+        for (double[] q : part) {
+            for (int j = 0; j < out.length; j++) {
+                out[j] += q[j];
             }
         }
         return out;
+    }
+
+    /** Pᵀ = A Xᵀ [r × T] and Qᵀ = Bᵀ Dᵀ [r × K·T] by axpys over the token axis (vectorisable), then block dots. */
+    private double[] applyLowRankTarget(int l, DMatrixRMaj b, DMatrixRMaj a, int[] subset) {
+        double[] out = new double[n * k];
+        int r = a.numRows;
+        double[] pt = new double[0];
+        double[] qt = new double[0];
+        int count = subset == null ? n : subset.length;
+        for (int s = 0; s < count; s++) {
+            int i = subset == null ? s : subset[s];
+            int t = x[l][i].numRows;
+            if (pt.length < r * t) {
+                pt = new double[r * t];
+            }
+            if (qt.length < r * k * t) {
+                qt = new double[r * k * t];
+            }
+            leftTimesTransposed(a, xt[l][i].data, t, pt);
+            rightTransposedTimes(b, dt[l][i].data, k * t, qt);
+            for (int kk = 0; kk < k; kk++) {
+                double acc = 0;
+                for (int j = 0; j < r; j++) {
+                    int qo = j * k * t + kk * t;
+                    int po = j * t;
+                    for (int u = 0; u < t; u++) {
+                        acc += qt[qo + u] * pt[po + u];
+                    }
+                }
+                out[i * k + kk] += acc;
+            }
+        }
+        return out;
+    }
+
+    /** out [r × len] = A [r × n] · Yᵀ with Yᵀ given as yt [n × len] row-major. */
+    private static void leftTimesTransposed(DMatrixRMaj a, double[] yt, int len, double[] out) {
+        int r = a.numRows;
+        int nn = a.numCols;
+        java.util.Arrays.fill(out, 0, r * len, 0.0);
+        for (int q = 0; q < nn; q++) {          // row q of Yᵀ stays in L1 across the r output rows
+            int yo = q * len;
+            for (int j = 0; j < r; j++) {
+                double av = a.data[j * nn + q];
+                int oo = j * len;
+                for (int u = 0; u < len; u++) {
+                    out[oo + u] += av * yt[yo + u];
+                }
+            }
+        }
+    }
+
+    /** out [r × len] = Bᵀ [r × m] · Yᵀ with Yᵀ given as yt [m × len] row-major (B is m × r). */
+    private static void rightTransposedTimes(DMatrixRMaj b, double[] yt, int len, double[] out) {
+        int r = b.numCols;
+        int mm = b.numRows;
+        java.util.Arrays.fill(out, 0, r * len, 0.0);
+        for (int p = 0; p < mm; p++) {
+            int yo = p * len;
+            for (int j = 0; j < r; j++) {
+                double bv = b.data[p * r + j];
+                int oo = j * len;
+                for (int u = 0; u < len; u++) {
+                    out[oo + u] += bv * yt[yo + u];
+                }
+            }
+        }
+    }
+
+    private volatile boolean transposed;
+    private DMatrixRMaj[][] xt; // [target][example]: n_l × T_i   (Xᵀ, built on first low-rank use)
+    private DMatrixRMaj[][] dt; // [target][example]: m_l × K·T_i (Dᵀ)
+
+    private synchronized void ensureTransposes() {
+        if (transposed) {
+            return;
+        }
+        xt = new DMatrixRMaj[m.length][n];
+        dt = new DMatrixRMaj[m.length][n];
+        for (int l = 0; l < m.length; l++) {
+            for (int i = 0; i < n; i++) {
+                xt[l][i] = CommonOps_DDRM.transpose(x[l][i], null);
+                dt[l][i] = CommonOps_DDRM.transpose(d[l][i], null);
+            }
+        }
+        transposed = true;
     }
 
     /** D̃_i = Σ_k c_ik D_ikl into w (T_i × m_l). */
@@ -180,26 +265,66 @@ public final class FactoredOperator implements MeasurementOperator {
 
     @Override
     public void adjointLowRank(int l, double[] c, DMatrixRMaj b, DMatrixRMaj a, DMatrixRMaj gB, DMatrixRMaj gA) {
+        ensureTransposes();
         int r = a.numRows;
-        gB.reshape(m[l], r);
-        gB.zero();
-        gA.reshape(r, cols[l]);
+        int mm = m[l];
+        int nn = cols[l];
+        gA.reshape(r, nn);
         gA.zero();
+        double[] gbt = new double[r * mm]; // gBᵀ [r × m]
+        double[] pt = new double[0];
+        double[] qt = new double[0];
+        double[] qc = new double[0];
         DMatrixRMaj w = new DMatrixRMaj(1, 1);
-        DMatrixRMaj p = new DMatrixRMaj(1, 1);
-        DMatrixRMaj q = new DMatrixRMaj(1, 1);
         for (int i = 0; i < n; i++) {
             if (MeasurementOperator.rowIsZero(c, i, k)) {
                 continue;
             }
-            DMatrixRMaj xi = x[l][i];
-            combine(l, i, c, w);
-            p.reshape(xi.numRows, r);
-            CommonOps_DDRM.multTransB(xi, a, p);          // X Aᵀ  [T × r]
-            CommonOps_DDRM.multAddTransA(w, p, gB);       // D̃ᵀ X Aᵀ [m × r]
-            q.reshape(xi.numRows, r);
-            CommonOps_DDRM.mult(w, b, q);                 // D̃ B  [T × r]
-            CommonOps_DDRM.multAddTransA(q, xi, gA);      // Bᵀ D̃ᵀ X [r × n]
+            int t = x[l][i].numRows;
+            if (pt.length < r * t) {
+                pt = new double[r * t];
+                qc = new double[r * t];
+            }
+            if (qt.length < r * k * t) {
+                qt = new double[r * k * t];
+            }
+            leftTimesTransposed(a, xt[l][i].data, t, pt);          // (X Aᵀ)ᵀ   [r × T]
+            rightTransposedTimes(b, dt[l][i].data, k * t, qt);     // (D B)ᵀ    [r × K·T]
+            java.util.Arrays.fill(qc, 0, r * t, 0.0);               // (D̃ B)ᵀ = Σ_k c_ik (D_k B)ᵀ
+            for (int j = 0; j < r; j++) {
+                for (int kk = 0; kk < k; kk++) {
+                    double ck = c[i * k + kk];
+                    int qo = j * k * t + kk * t;
+                    for (int u = 0; u < t; u++) {
+                        qc[j * t + u] += ck * qt[qo + u];
+                    }
+                }
+            }
+            combine(l, i, c, w);                                   // D̃ [T × m]
+            double[] xd = x[l][i].data;
+            double[] wd = w.data;
+            for (int u = 0; u < t; u++) {                           // rows X[u], D̃[u] stay in L1 across j
+                int xo = u * nn;
+                int wo = u * mm;
+                for (int j = 0; j < r; j++) {
+                    double qv = qc[j * t + u];                      // gA[j] += (D̃B)[u, j] · X[u]
+                    int go = j * nn;
+                    for (int q = 0; q < nn; q++) {
+                        gA.data[go + q] += qv * xd[xo + q];
+                    }
+                    double pv = pt[j * t + u];                      // gBᵀ[j] += (XAᵀ)[u, j] · D̃[u]
+                    int bo = j * mm;
+                    for (int p = 0; p < mm; p++) {
+                        gbt[bo + p] += pv * wd[wo + p];
+                    }
+                }
+            }
+        }
+        gB.reshape(mm, r);
+        for (int p = 0; p < mm; p++) {
+            for (int j = 0; j < r; j++) {
+                gB.data[p * r + j] = gbt[j * mm + p];
+            }
         }
     }
 
@@ -223,6 +348,7 @@ public final class FactoredOperator implements MeasurementOperator {
         return DenseOperator.ofDouble(n, k, m, cols, g);
     }
 
+    /** Bytes of X and D, doubled once the transposed copies used by the low-rank kernels exist. */
     @Override
     public long storedBytes() {
         long s = 0;
@@ -231,6 +357,6 @@ public final class FactoredOperator implements MeasurementOperator {
                 s += 8L * ((long) x[l][i].getNumElements() + d[l][i].getNumElements());
             }
         }
-        return s;
+        return transposed ? 2 * s : s;
     }
 }

@@ -28,7 +28,10 @@ public final class LinearizedBenchmark {
     private LinearizedBenchmark() {
     }
 
-    public static Row run(int targets, int d, int examples, int outputs, int tokens, int rank, int warmup, int runs, boolean convex) {
+    public enum Storage { AUTO, FLOAT, DOUBLE }
+
+    public static Row run(int targets, int d, int examples, int outputs, int tokens, int rank, int warmup, int runs, boolean convex,
+                          Storage want) {
         int[] dims = new int[targets];
         Arrays.fill(dims, d);
         FactoredOperator fac = Synthetic.randomFactors(examples, outputs, dims, dims, tokens, tokens, 1);
@@ -40,13 +43,13 @@ public final class LinearizedBenchmark {
         String storage;
         String note = "";
         DenseOperator dense = null;
-        if (doubleBytes < 0.6 * free) {
+        if (doubleBytes < 0.6 * free && want != Storage.FLOAT) {
             storage = "double";
-        } else if (doubleBytes / 2 < 0.75 * free) {
+        } else if (doubleBytes / 2 < 0.75 * free && want != Storage.DOUBLE) {
             storage = "float";
         } else {
             storage = "none";
-            note = String.format("dense G needs %.2f GB in float (%.2f GB double) but the heap has %.2f GB free; run with a larger -Xmx",
+            note = String.format(java.util.Locale.ROOT, "dense G needs %.2f GB in float (%.2f GB double) but the heap has %.2f GB free; run with a larger -Xmx",
                     doubleBytes / 2e9, doubleBytes / 1e9, free / 1e9);
         }
         if (!storage.equals("none")) {
@@ -80,6 +83,7 @@ public final class LinearizedBenchmark {
                 }
                 svt = (System.nanoTime() - t0) * 1e-9;
             }
+            // stored bytes after the runs: includes the transposed factor copies the low-rank kernels build
             return new Row(targets, d, examples, outputs, tokens, rank, fac.storedBytes(), denseBytes, storage, note,
                     lf, ld, cf, cd, svt, diff);
         }

@@ -52,11 +52,15 @@ public final class LoraSolver {
     public static double[] gradient(LinearizedProblem p, LoraFactors x, double[] c) {
         MeasurementOperator op = p.operator();
         double[] g = new double[x.size()];
-        int o = 0;
-        DMatrixRMaj gB = new DMatrixRMaj(1, 1);
-        DMatrixRMaj gA = new DMatrixRMaj(1, 1);
+        int[] offset = new int[x.targets() + 1];
         for (int l = 0; l < x.targets(); l++) {
+            offset[l + 1] = offset[l] + x.b()[l].getNumElements() + x.a()[l].getNumElements();
+        }
+        io.lorank.linearized.Parallel.forEach(x.targets(), l -> {
+            DMatrixRMaj gB = new DMatrixRMaj(1, 1);
+            DMatrixRMaj gA = new DMatrixRMaj(1, 1);
             op.adjointLowRank(l, c, x.b()[l], x.a()[l], gB, gA);
+            int o = offset[l];
             int nb = gB.getNumElements();
             for (int j = 0; j < nb; j++) {
                 g[o + j] = gB.data[j] + p.lambda() * x.b()[l].data[j];
@@ -66,8 +70,7 @@ public final class LoraSolver {
             for (int j = 0; j < na; j++) {
                 g[o + j] = gA.data[j] + p.lambda() * x.a()[l].data[j];
             }
-            o += na;
-        }
+        });
         return g;
     }
 
