@@ -54,13 +54,15 @@ public final class BenchLinearizedCommand implements Runnable {
             System.out.println(Json.write(out));
             return;
         }
-        System.out.printf(Locale.ROOT, "N=%d K=%d T=%d r=%d, median of %d runs after %d warm-up (seconds)%n", examples, outputs, tokens, rank, runs, warmup);
-        System.out.println("targets x d^2 | LoRA factored | LoRA dense | dense/factored | convex factored | convex dense | SVT part | stored factored | stored dense (storage) | check");
+        System.out.printf(Locale.ROOT, "N=%d K=%d T=%d r=%d, %d thread(s), median of %d runs after %d warm-up: wall seconds (process CPU seconds)%n",
+                examples, outputs, tokens, rank, io.lorank.linearized.Parallel.threads(), runs, warmup);
+        System.out.println("targets x d^2 | LoRA factored | LoRA dense | dense/factored | convex factored | convex dense | SVT part | stored factored | stored dense (storage) | check | load avg");
         for (LinearizedBenchmark.Row r : rows) {
-            System.out.printf(Locale.ROOT, "%d x %d^2 | %.4f | %.4f | %.2f | %.3f | %.3f | %.3f | %.1f MB | %.1f MB (%s) | rel diff %.1e%n",
-                    r.targets(), r.d(), r.loraFactoredSeconds(), r.loraDenseSeconds(), r.loraDenseSeconds() / r.loraFactoredSeconds(),
-                    r.convexFactoredSeconds(), r.convexDenseSeconds(), r.svtSeconds(), r.factoredBytes() / 1e6, r.denseBytes() / 1e6,
-                    r.denseStorage(), r.maxRelativeDifference());
+            System.out.printf(Locale.ROOT, "%d x %d^2 | %.4f (%.4f) | %.4f (%.4f) | %.2f | %.3f (%.3f) | %.3f (%.3f) | %.3f | %.1f MB | %.1f MB (%s) | rel diff %.1e | %s%n",
+                    r.targets(), r.d(), r.loraFactoredSeconds(), r.cpuLoraFactored(), r.loraDenseSeconds(), r.cpuLoraDense(),
+                    r.loraDenseSeconds() / r.loraFactoredSeconds(), r.convexFactoredSeconds(), r.cpuConvexFactored(),
+                    r.convexDenseSeconds(), r.cpuConvexDense(), r.svtSeconds(), r.factoredBytes() / 1e6, r.denseBytes() / 1e6,
+                    r.denseStorage(), r.maxRelativeDifference(), r.loadAverage());
             if (!r.denseNote().isEmpty()) {
                 System.out.println("  note: " + r.denseNote());
             }

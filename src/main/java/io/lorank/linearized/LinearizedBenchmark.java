@@ -18,11 +18,15 @@ import java.util.function.Supplier;
  * float fits, dense is reported infeasible with the bytes it would need.
  */
 public final class LinearizedBenchmark {
-    /** One shape's figures; seconds are medians, NaN when not run. */
-    public record Row(int targets, int d, int examples, int outputs, int tokens, int rank, long factoredBytes,
+    /**
+     * One shape's figures; seconds are medians of wall time, cpu* the medians of process CPU time over the same
+     * runs (all threads; robust to other processes competing for the cores), NaN when not run.
+     */
+    public record Row(int targets, int d, int examples, int outputs, int tokens, int rank, int threads, long factoredBytes,
                       long denseBytes, String denseStorage, String denseNote,
                       double loraFactoredSeconds, double loraDenseSeconds, double convexFactoredSeconds,
-                      double convexDenseSeconds, double svtSeconds, double maxRelativeDifference) {
+                      double convexDenseSeconds, double svtSeconds, double cpuLoraFactored, double cpuLoraDense,
+                      double cpuConvexFactored, double cpuConvexDense, double maxRelativeDifference, String loadAverage) {
     }
 
     private LinearizedBenchmark() {
@@ -66,10 +70,11 @@ public final class LinearizedBenchmark {
         LinearizedProblem pd = dense == null ? null : problem(dense);
         int total = (warmup + runs) * ((dense != null ? 2 : 1) * (convex ? 2 : 1));
         try (Progress bar = Progress.start("bench " + targets + "x" + d + "^2", total)) {
-            double lf = median(() -> loraStep(pf, x), warmup, runs, bar);
-            double ld = dense == null ? Double.NaN : median(() -> loraStep(pd, x), warmup, runs, bar);
-            double cf = Double.NaN;
-            double cd = Double.NaN;
+            String load = loadAverage();
+            double[] lf = median(() -> loraStep(pf, x), warmup, runs, bar);
+            double[] ld = dense == null ? NONE : median(() -> loraStep(pd, x), warmup, runs, bar);
+            double[] cf = NONE;
+            double[] cd = NONE;
             double svt = Double.NaN;
             if (convex) {
                 DMatrixRMaj[] w = x.product();
@@ -84,8 +89,8 @@ public final class LinearizedBenchmark {
                 svt = (System.nanoTime() - t0) * 1e-9;
             }
             // stored bytes after the runs: includes the transposed factor copies the low-rank kernels build
-            return new Row(targets, d, examples, outputs, tokens, rank, fac.storedBytes(), denseBytes, storage, note,
-                    lf, ld, cf, cd, svt, diff);
+            return new Row(targets, d, examples, outputs, tokens, rank, Parallel.threads(), fac.storedBytes(), denseBytes, storage, note,
+                    lf[0], ld[0], cf[0], cd[0], svt, lf[1], ld[1], cf[1], cd[1], diff, load + " -> " + loadAverage());
         }
     }
 
@@ -165,22 +170,45 @@ public final class LinearizedBenchmark {
                 : DenseOperator.ofDouble(f.examples(), f.outputs(), rows, cols, gd);
     }
 
-    static double median(Supplier<Double> body, int warmup, int runs, Progress bar) {
+    private static final double[] NONE = {Double.NaN, Double.NaN};
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static long cpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() : -1;
+    }
+
+    /** {median wall seconds, median process-CPU seconds}. */
+    static double[] median(Supplier<Double> body, int warmup, int runs, Progress bar) {
         double sink = 0;
         for (int i = 0; i < warmup; i++) {
             sink += body.get();
             bar.step();
         }
         List<Double> t = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
+            long c0 = cpuNanos();
             long t0 = System.nanoTime();
             sink += body.get();
             t.add((System.nanoTime() - t0) * 1e-9);
+            cpu.add((cpuNanos() - c0) * 1e-9);
             bar.step();
         }
         if (sink == 42.4242) {
             System.err.print("");
         }
+        return new double[] {mid(t), mid(cpu)};
+    }
+
+    private static double mid(List<Double> t) {
         t.sort(Double::compare);
         int n = t.size();
         return n % 2 == 1 ? t.get(n / 2) : 0.5 * (t.get(n / 2 - 1) + t.get(n / 2));

@@ -21,6 +21,11 @@ public final class Parallel {
     private Parallel() {
     }
 
+    /** Threads used (system property {@code lorank.threads}, default: available processors). */
+    public static int threads() {
+        return THREADS;
+    }
+
     /** body(l) for l in [0, n); the calling thread takes a share. */
     public static void forEach(int n, IntConsumer body) {
         if (THREADS == 1 || n == 1) {
