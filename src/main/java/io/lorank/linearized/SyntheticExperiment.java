@@ -135,7 +135,7 @@ public final class SyntheticExperiment {
                 ranks[r - 1] = r;
             }
             LandscapeProbe.Result pr = LandscapeProbe.run(p, new LandscapeProbe.Config(ranks, cfg.probeInits(), cfg.probeTolerance(),
-                    probeSolver(lora), 60), cvx.objective());
+                    probeSolver(lora), 120), cvx.objective());
             probe = pr.summary();
             probeRuns = pr.runs();
             LandscapeProbe.RankSummary at = pr.at(Math.max(rc, 1));
