@@ -42,4 +42,12 @@ class MinimalRankTest {
             assertTrue(s.minEigenvalueLow() > -1e-5, "rank " + s.rank() + " lambda_min " + s.minEigenvalueLow());
         }
     }
+
+    @Test
+    void rankBoundsOfBothPapers() {
+        assertEquals(11, SyntheticExperiment.paper1Bound(64), "10*11/2 = 55 <= 64 < 66 = 11*12/2");
+        assertEquals(1, SyntheticExperiment.paper2Bound(48, 48, 64), "1*96 - 1 = 95 > 1.35*64 = 86.4");
+        assertEquals(2, SyntheticExperiment.paper2Bound(48, 48, 80), "95 <= 108 < 2*96 - 4 = 188");
+        assertEquals(-1, SyntheticExperiment.paper2Bound(6, 6, 80), "max over r of r(12) - r^2 is 36 < 108");
+    }
 }
