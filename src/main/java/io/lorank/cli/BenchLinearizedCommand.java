@@ -14,7 +14,9 @@ import java.util.Map;
 /** {@code lorank bench linearized}: LoRA and convex iteration times, factored vs dense operator. */
 @Command(name = "linearized", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = {"Time per full-batch LoRA iteration and per convex (prox-gradient) iteration, factored vs dense"
-                + " measurement operator, with stored bytes; compared with the PyTorch peer (rows 7b/7c).",
+                + " measurement operator, with stored bytes; compared with the PyTorch peer (rows 7b/7c)."
+                + " The default shapes with the convex rows take ~20 min on 2 cores and the 24x768 dense G needs"
+                + " LORANK_JAVA_OPTS=-Xmx10g; --no-convex takes ~2 min.",
                 "Example: lorank bench linearized --runs 5 --json"})
 public final class BenchLinearizedCommand implements Runnable {
     /** Peer (PyTorch, /work/shared/peer/RESULTS.md): linearized LoRA epoch at N=32, T=64, K=2, 12 targets 384², r=8. */
