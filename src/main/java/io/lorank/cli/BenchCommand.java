@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Benchmarks (figures go to BENCHMARKS.md).",
         subcommands = {
                 EncoderBenchCommand.class,
+                BenchLinearizedCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
                 BoundsCommand.class,
                 PhaseCommand.class,
                 EvalCommand.class,
+                SyntheticCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,77 @@
+package io.lorank.cli;
+
+import io.lorank.linearized.LinearizedBenchmark;
+import io.lorank.util.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code lorank bench linearized}: LoRA and convex iteration times, factored vs dense operator. */
+@Command(name = "linearized", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = {"Time per full-batch LoRA iteration and per convex (prox-gradient) iteration, factored vs dense"
+                + " measurement operator, with stored bytes; compared with the PyTorch peer (rows 7b/7c)."
+                + " The default shapes with the convex rows take ~20 min on 2 cores and the 24x768 dense G needs"
+                + " LORANK_JAVA_OPTS=-Xmx10g; --no-convex takes ~2 min.",
+                "Example: lorank bench linearized --runs 5 --json"})
+public final class BenchLinearizedCommand implements Runnable {
+    /** Peer (PyTorch, /work/shared/peer/RESULTS.md): linearized LoRA epoch at N=32, T=64, K=2, 12 targets 384², r=8. */
+    static final double PEER_DENSE_GEMV = 0.0641;
+    static final double PEER_FACTORED = 0.0322;
+
+    @Option(names = "--shapes", split = ",", description = "targets x d, e.g. 12x384,24x768") List<String> shapes = List.of("12x384", "24x768");
+    @Option(names = "--examples", description = "N") int examples = 32;
+    @Option(names = "--outputs", description = "K") int outputs = 2;
+    @Option(names = "--tokens", description = "T") int tokens = 64;
+    @Option(names = "--rank", description = "LoRA rank") int rank = 8;
+    @Option(names = "--warmup", description = "untimed runs") int warmup = 2;
+    @Option(names = "--runs", description = "timed runs (median)") int runs = 5;
+    @Option(names = "--dense-storage", description = "auto (double if it fits, else float) | float | double")
+    LinearizedBenchmark.Storage denseStorage = LinearizedBenchmark.Storage.FLOAT;
+    @Option(names = "--no-convex", description = "skip the convex iteration") boolean noConvex;
+    @Option(names = "--json", description = "print JSON") boolean json;
+
+    @Override
+    public void run() {
+        if (runs < 1 || warmup < 0) {
+            throw new io.lorank.LorankException("--runs = " + runs + ", --warmup = " + warmup + ": expected runs >= 1, warmup >= 0");
+        }
+        List<LinearizedBenchmark.Row> rows = new ArrayList<>();
+        for (String s : shapes) {
+            String[] p = s.toLowerCase(Locale.ROOT).split("x");
+            if (p.length != 2) {
+                throw new io.lorank.LorankException("--shapes " + s + ": expected TARGETSxD, e.g. 12x384");
+            }
+            rows.add(LinearizedBenchmark.run(Integer.parseInt(p[0]), Integer.parseInt(p[1]), examples, outputs, tokens, rank,
+                    warmup, runs, !noConvex, denseStorage));
+        }
+        if (json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("rows", rows);
+            out.put("peer", Map.of("lin_dense_gemv_s", PEER_DENSE_GEMV, "lin_factored_s", PEER_FACTORED));
+            System.out.println(Json.write(out));
+            return;
+        }
+        System.out.printf(Locale.ROOT, "N=%d K=%d T=%d r=%d, %d thread(s), median of %d runs after %d warm-up: wall seconds (process CPU seconds)%n",
+                examples, outputs, tokens, rank, io.lorank.linearized.Parallel.threads(), runs, warmup);
+        System.out.println("targets x d^2 | LoRA factored | LoRA dense | dense/factored | convex factored | convex dense | SVT part | stored factored | stored dense (storage) | check | load avg");
+        for (LinearizedBenchmark.Row r : rows) {
+            System.out.printf(Locale.ROOT, "%d x %d^2 | %.4f (%.4f) | %.4f (%.4f) | %.2f | %.3f (%.3f) | %.3f (%.3f) | %.3f | %.1f MB | %.1f MB (%s) | rel diff %.1e | %s%n",
+                    r.targets(), r.d(), r.loraFactoredSeconds(), r.cpuLoraFactored(), r.loraDenseSeconds(), r.cpuLoraDense(),
+                    r.loraDenseSeconds() / r.loraFactoredSeconds(), r.convexFactoredSeconds(), r.cpuConvexFactored(),
+                    r.convexDenseSeconds(), r.cpuConvexDense(), r.svtSeconds(), r.factoredBytes() / 1e6, r.denseBytes() / 1e6,
+                    r.denseStorage(), r.maxRelativeDifference(), r.loadAverage());
+            if (!r.denseNote().isEmpty()) {
+                System.out.println("  note: " + r.denseNote());
+            }
+            if (r.targets() == 12 && r.d() == 384 && examples == 32 && tokens == 64 && outputs == 2 && rank == 8) {
+                System.out.printf(Locale.ROOT, "  vs PyTorch peer (7c factored %.4f s, 7b dense GEMV %.4f s): factored %.2fx, dense %.2fx the peer's time%n",
+                        PEER_FACTORED, PEER_DENSE_GEMV, r.loraFactoredSeconds() / PEER_FACTORED, r.loraDenseSeconds() / PEER_DENSE_GEMV);
+            }
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package io.lorank.linearized;
+
+import io.lorank.linearized.solvers.LoraSolver;
+import io.lorank.linearized.solvers.SingularValueThreshold;
+import io.lorank.util.Progress;
+import org.ejml.data.DMatrixRMaj;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Timings of the linearized problem's hot paths, factored vs dense operator, on random factors (N examples, K outputs,
+ * T tokens, targets of d × d): one full-batch LoRA step (outputs, CE residual, ∇B and ∇A through the matrix-free
+ * adjoint, update) and one proximal-gradient step of the convex solver (apply ΔW, adjoint, SVT per target). Median
+ * of the timed runs after warm-up. Dense G is stored in float when double does not fit in the heap; when not even
+ * float fits, dense is reported infeasible with the bytes it would need.
+ */
+public final class LinearizedBenchmark {
+    /**
+     * One shape's figures; seconds are medians of wall time, cpu* the medians of process CPU time over the same
+     * runs (all threads; robust to other processes competing for the cores), NaN when not run.
+     */
+    public record Row(int targets, int d, int examples, int outputs, int tokens, int rank, int threads, long factoredBytes,
+                      long denseBytes, String denseStorage, String denseNote,
+                      double loraFactoredSeconds, double loraDenseSeconds, double convexFactoredSeconds,
+                      double convexDenseSeconds, double svtSeconds, double cpuLoraFactored, double cpuLoraDense,
+                      double cpuConvexFactored, double cpuConvexDense, double maxRelativeDifference, String loadAverage) {
+    }
+
+    private LinearizedBenchmark() {
+    }
+
+    public enum Storage { AUTO, FLOAT, DOUBLE }
+
+    public static Row run(int targets, int d, int examples, int outputs, int tokens, int rank, int warmup, int runs, boolean convex,
+                          Storage want) {
+        int[] dims = new int[targets];
+        Arrays.fill(dims, d);
+        FactoredOperator fac = Synthetic.randomFactors(examples, outputs, dims, dims, tokens, tokens, 1);
+        LinearizedProblem pf = problem(fac);
+        LoraFactors x = LoraFactors.init(fac, rank, true, 1.0, 2);
+        long nk = (long) examples * outputs;
+        long doubleBytes = 8L * nk * d * d * targets;
+        long free = Runtime.getRuntime().maxMemory() - usedMemory();
+        String storage;
+        String note = "";
+        DenseOperator dense = null;
+        if (doubleBytes < 0.6 * free && want != Storage.FLOAT) {
+            storage = "double";
+        } else if (doubleBytes / 2 < 0.75 * free && want != Storage.DOUBLE) {
+            storage = "float";
+        } else {
+            storage = "none";
+            note = String.format(java.util.Locale.ROOT, "dense G needs %.2f GB in float (%.2f GB double) but the heap has %.2f GB free; run with a larger -Xmx",
+                    doubleBytes / 2e9, doubleBytes / 1e9, free / 1e9);
+        }
+        if (!storage.equals("none")) {
+            dense = densify(fac, storage.equals("float"));
+        }
+        long denseBytes = dense != null ? dense.storedBytes() : (storage.equals("none") ? doubleBytes / 2 : 0);
+        // correctness: the two operators agree on the LoRA step's outputs
+        double diff = Double.NaN;
+        if (dense != null) {
+            double[] a = fac.applyLowRank(x.b(), x.a());
+            double[] b = dense.applyLowRank(x.b(), x.a());
+            diff = relDiff(a, b);
+        }
+        LinearizedProblem pd = dense == null ? null : problem(dense);
+        int total = (warmup + runs) * ((dense != null ? 2 : 1) * (convex ? 2 : 1));
+        try (Progress bar = Progress.start("bench " + targets + "x" + d + "^2", total)) {
+            String load = loadAverage();
+            double[] lf = median(() -> loraStep(pf, x), warmup, runs, bar);
+            double[] ld = dense == null ? NONE : median(() -> loraStep(pd, x), warmup, runs, bar);
+            double[] cf = NONE;
+            double[] cd = NONE;
+            double svt = Double.NaN;
+            if (convex) {
+                DMatrixRMaj[] w = x.product();
+                cf = median(() -> proxStep(pf, w), warmup, runs, bar);
+                if (dense != null) {
+                    cd = median(() -> proxStep(pd, w), warmup, runs, bar);
+                }
+                long t0 = System.nanoTime();
+                for (DMatrixRMaj wl : w) {
+                    SingularValueThreshold.apply(wl, 1e-3);
+                }
+                svt = (System.nanoTime() - t0) * 1e-9;
+            }
+            // stored bytes after the runs: includes the transposed factor copies the low-rank kernels build
+            return new Row(targets, d, examples, outputs, tokens, rank, Parallel.threads(), fac.storedBytes(), denseBytes, storage, note,
+                    lf[0], ld[0], cf[0], cd[0], svt, lf[1], ld[1], cf[1], cd[1], diff, load + " -> " + loadAverage());
+        }
+    }
+
+    private static LinearizedProblem problem(MeasurementOperator op) {
+        int n = op.examples();
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % op.outputs();
+        }
+        return new LinearizedProblem(op, new double[n * op.outputs()], new Loss.SoftmaxCrossEntropy(labels, op.outputs()), 1e-3);
+    }
+
+    /** One full-batch LoRA GD step (fixed step 1e-3); returns the new objective. */
+    static double loraStep(LinearizedProblem p, LoraFactors x) {
+        LoraSolver.Evaluation e = LoraSolver.evaluate(p, x, null);
+        double[] g = LoraSolver.gradient(p, x, e.residual());
+        double[] v = x.flatten();
+        for (int j = 0; j < v.length; j++) {
+            v[j] -= 1e-3 * g[j];
+        }
+        return e.objective() + x.like(v).size();
+    }
+
+    /** One proximal-gradient step of the convex solver at w (fixed step 1). */
+    static double proxStep(LinearizedProblem p, DMatrixRMaj[] w) {
+        double[] f = p.outputsFrom(p.operator().apply(w));
+        double[] c = p.residual(f);
+        double s = 0;
+        for (int l = 0; l < w.length; l++) {
+            DMatrixRMaj g = p.operator().adjoint(l, c);
+            DMatrixRMaj z = w[l].copy();
+            for (int j = 0; j < z.getNumElements(); j++) {
+                z.data[j] -= g.data[j];
+            }
+            s += SingularValueThreshold.apply(z, p.lambda()).kept().length;
+        }
+        return s;
+    }
+
+    /** Dense G formed from the factors (so both operators hold the same measurements). */
+    static DenseOperator densify(FactoredOperator f, boolean asFloat) {
+        int nk = f.examples() * f.outputs();
+        int[] rows = new int[f.targets()];
+        int[] cols = new int[f.targets()];
+        double[][] gd = asFloat ? null : new double[f.targets()][];
+        float[][] gf = asFloat ? new float[f.targets()][] : null;
+        DMatrixRMaj gi = new DMatrixRMaj(1, 1);
+        for (int l = 0; l < f.targets(); l++) {
+            rows[l] = f.rows(l);
+            cols[l] = f.cols(l);
+            int mn = rows[l] * cols[l];
+            if (asFloat) {
+                gf[l] = new float[nk * mn];
+            } else {
+                gd[l] = new double[nk * mn];
+            }
+            for (int i = 0; i < f.examples(); i++) {
+                DMatrixRMaj xi = f.inputs(l, i);
+                DMatrixRMaj di = f.outputGradients(l, i);
+                int t = xi.numRows;
+                for (int k = 0; k < f.outputs(); k++) {
+                    DMatrixRMaj dk = org.ejml.dense.row.CommonOps_DDRM.extract(di, k * t, (k + 1) * t, 0, rows[l]);
+                    gi.reshape(rows[l], cols[l]);
+                    org.ejml.dense.row.CommonOps_DDRM.multTransA(dk, xi, gi);
+                    int base = (i * f.outputs() + k) * mn;
+                    if (asFloat) {
+                        for (int q = 0; q < mn; q++) {
+                            gf[l][base + q] = (float) gi.data[q];
+                        }
+                    } else {
+                        System.arraycopy(gi.data, 0, gd[l], base, mn);
+                    }
+                }
+            }
+        }
+        return asFloat ? DenseOperator.ofFloat(f.examples(), f.outputs(), rows, cols, gf)
+                : DenseOperator.ofDouble(f.examples(), f.outputs(), rows, cols, gd);
+    }
+
+    private static final double[] NONE = {Double.NaN, Double.NaN};
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static long cpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() : -1;
+    }
+
+    /** {median wall seconds, median process-CPU seconds}. */
+    static double[] median(Supplier<Double> body, int warmup, int runs, Progress bar) {
+        double sink = 0;
+        for (int i = 0; i < warmup; i++) {
+            sink += body.get();
+            bar.step();
+        }
+        List<Double> t = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            long c0 = cpuNanos();
+            long t0 = System.nanoTime();
+            sink += body.get();
+            t.add((System.nanoTime() - t0) * 1e-9);
+            cpu.add((cpuNanos() - c0) * 1e-9);
+            bar.step();
+        }
+        if (sink == 42.4242) {
+            System.err.print("");
+        }
+        return new double[] {mid(t), mid(cpu)};
+    }
+
+    private static double mid(List<Double> t) {
+        t.sort(Double::compare);
+        int n = t.size();
+        return n % 2 == 1 ? t.get(n / 2) : 0.5 * (t.get(n / 2 - 1) + t.get(n / 2));
+    }
+
+    private static long usedMemory() {
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
+    }
+
+    private static double relDiff(double[] a, double[] b) {
+        double num = 0;
+        double den = 0;
+        for (int j = 0; j < a.length; j++) {
+            num += (a[j] - b[j]) * (a[j] - b[j]);
+            den += b[j] * b[j];
+        }
+        return Math.sqrt(num / Math.max(den, 1e-300));
+    }
+}

@@ -1,0 +1,72 @@
+package io.lorank.linearized;
+
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The linear map 𝒜 from weight updates to output changes over one or more LoRA targets:
+ * 𝒜(ΔW)_ik = Σ_l ⟨G_ikl, ΔW_l⟩ with G_ikl = ∂f_k(x_i)/∂W_l (m_l × n_l). Outputs and coefficient vectors c are N×K
+ * row-major (index i·K + k). The adjoint is 𝒜*(c)_l = Σ_ik c_ik G_ikl (m_l × n_l); "adjoint times" methods apply
+ * it to a block of vectors without forming it.
+ *
+ * <p>Contract for adjoint methods: examples whose row of c is all zero may be skipped (minibatches).
+ */
+public interface MeasurementOperator {
+    int examples();
+
+    int outputs();
+
+    int targets();
+
+    /** m_l: rows of target l (out features). */
+    int rows(int l);
+
+    /** n_l: columns of target l (in features). */
+    int cols(int l);
+
+    /** 𝒜(ΔW), ΔW[l] is m_l × n_l; returns N×K. */
+    double[] apply(DMatrixRMaj[] dW);
+
+    /**
+     * 𝒜(B A) without forming B A, B[l] m_l × r, A[l] r × n_l; only the given examples (null = all) are computed,
+     * the other rows are 0.
+     */
+    double[] applyLowRank(DMatrixRMaj[] b, DMatrixRMaj[] a, int[] exampleSubset);
+
+    default double[] applyLowRank(DMatrixRMaj[] b, DMatrixRMaj[] a) {
+        return applyLowRank(b, a, null);
+    }
+
+    /** The dense adjoint 𝒜*(c)_l, m_l × n_l. */
+    DMatrixRMaj adjoint(int l, double[] c);
+
+    /** 𝒜*(c)_l · V, V n_l × p; returns m_l × p. */
+    DMatrixRMaj adjointTimes(int l, double[] c, DMatrixRMaj v);
+
+    /** 𝒜*(c)_lᵀ · U, U m_l × p; returns n_l × p. */
+    DMatrixRMaj adjointTransposeTimes(int l, double[] c, DMatrixRMaj u);
+
+    /**
+     * LoRA gradient blocks for target l: gB = 𝒜*(c)_l A_lᵀ (m × r) and gA = B_lᵀ 𝒜*(c)_l (r × n), written into the
+     * given outputs (overwritten).
+     */
+    default void adjointLowRank(int l, double[] c, DMatrixRMaj b, DMatrixRMaj a, DMatrixRMaj gB, DMatrixRMaj gA) {
+        DMatrixRMaj at = new DMatrixRMaj(a.numCols, a.numRows);
+        org.ejml.dense.row.CommonOps_DDRM.transpose(a, at);
+        gB.setTo(adjointTimes(l, c, at));
+        DMatrixRMaj t = adjointTransposeTimes(l, c, b);
+        gA.reshape(t.numCols, t.numRows);
+        org.ejml.dense.row.CommonOps_DDRM.transpose(t, gA);
+    }
+
+    /** Bytes of the arrays this operator stores (its measurement data). */
+    long storedBytes();
+
+    static boolean rowIsZero(double[] c, int i, int k) {
+        for (int j = i * k; j < (i + 1) * k; j++) {
+            if (c[j] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,147 @@
+package io.lorank.linearized;
+
+import io.lorank.LorankException;
+import io.lorank.linearized.solvers.ConvexConfig;
+import io.lorank.linearized.solvers.ConvexResult;
+import io.lorank.linearized.solvers.ConvexSolver;
+import io.lorank.linearized.solvers.LoraConfig;
+import io.lorank.util.Progress;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Minimal certified rank on planted synthetic problems: per seed, a Gaussian-iid dense operator (one m × n target,
+ * N examples, K outputs), a planted rank-r* teacher generating the labels, λ = lambdaFraction · λ_max; then the
+ * convex optimum ΔW*, the minimal certified LoRA rank, and a landscape probe at ranks 1 .. rank(ΔW*) + 1, beside the
+ * two papers' rank bounds.
+ */
+public final class SyntheticExperiment {
+    /**
+     * @param loss           CE (K ≥ 2), SQUARED or LOGISTIC (K = 1)
+     * @param lambdaFraction λ = lambdaFraction · λ_max, in (0, 1)
+     * @param maxRank        largest LoRA rank tried
+     * @param inits          inits per rank for the minimal rank
+     * @param probeInits     inits per rank for the landscape probe (0 = no probe)
+     * @param probeTolerance relative objective tolerance for "reached P*"
+     */
+    public record Config(Synthetic.LossKind loss, int m, int n, int examples, int outputs, int plantedRank, long[] seeds,
+                         double lambdaFraction, int maxRank, int inits, int probeInits, double probeTolerance) {
+        public Config {
+            if (m < 1 || n < 1 || examples < 1 || outputs < 1) {
+                throw new LorankException("--m, --n, --examples, --outputs must be >= 1; got " + m + ", " + n + ", " + examples + ", " + outputs);
+            }
+            if (plantedRank < 1 || plantedRank > Math.min(m, n)) {
+                throw new LorankException("--planted-rank = " + plantedRank + ", expected 1.." + Math.min(m, n));
+            }
+            if (!(lambdaFraction > 0 && lambdaFraction < 1)) {
+                throw new LorankException("--lambda-fraction = " + lambdaFraction + ", expected in (0, 1)");
+            }
+            if (seeds.length == 0 || maxRank < 1 || inits < 1 || probeInits < 0 || !(probeTolerance > 0)) {
+                throw new LorankException("need >= 1 seed, --max-rank >= 1, --inits >= 1, --probe-inits >= 0, --probe-tol > 0");
+            }
+            if (loss == Synthetic.LossKind.CE && outputs < 2 || loss == Synthetic.LossKind.LOGISTIC && outputs != 1) {
+                throw new LorankException("--loss " + loss + " with --outputs " + outputs + ": CE needs K >= 2, logistic K = 1");
+            }
+        }
+    }
+
+    /** Per seed. convexRank: singular values kept by the final threshold; probe: fraction per rank. */
+    public record SeedResult(long seed, double lambda, double lambdaMax, double convexObjective, double convexGap,
+                             int convexRank, int minimalCertifiedRank, List<MinimalRank.Attempt> attempts,
+                             List<LandscapeProbe.RankSummary> probe, List<LandscapeProbe.Run> probeRuns, double probeFractionAtConvexRank, double seconds) {
+    }
+
+    public record Stat(double mean, double std) {
+        static Stat of(double[] v) {
+            double m = 0;
+            for (double x : v) {
+                m += x;
+            }
+            m /= v.length;
+            double s = 0;
+            for (double x : v) {
+                s += (x - m) * (x - m);
+            }
+            return new Stat(m, v.length > 1 ? Math.sqrt(s / (v.length - 1)) : 0);
+        }
+    }
+
+    /** paper1Bound: smallest r with r(r+1)/2 &gt; KN; paper2Bound: smallest r with r(m+n) − r² &gt; 1.35·KN (-1: none). */
+    public record Result(Config config, int paper1Bound, int paper2Bound, List<SeedResult> seeds, Stat minimalRank,
+                         Stat convexRank, Stat probeFraction) {
+    }
+
+    private SyntheticExperiment() {
+    }
+
+    /** Smallest r with r(r+1)/2 > KN (Jang, Lee &amp; Ryu 2024). */
+    public static int paper1Bound(int kn) {
+        int r = 1;
+        while ((long) r * (r + 1) / 2 <= kn) {
+            r++;
+        }
+        return r;
+    }
+
+    /** Smallest r ≤ min(m, n) with r(m+n) − r² &gt; 1.35·KN (Park 2026), or -1. */
+    public static int paper2Bound(int m, int n, int kn) {
+        for (int r = 1; r <= Math.min(m, n); r++) {
+            if ((long) r * (m + n) - (long) r * r > 1.35 * kn) {
+                return r;
+            }
+        }
+        return -1;
+    }
+
+    public static Result run(Config cfg) {
+        List<SeedResult> out = new ArrayList<>();
+        try (Progress bar = Progress.start("synthetic " + cfg.loss(), cfg.seeds().length)) {
+            for (long seed : cfg.seeds()) {
+                out.add(runSeed(cfg, seed));
+                bar.step();
+            }
+        }
+        int kn = cfg.examples() * cfg.outputs();
+        double[] mr = out.stream().mapToDouble(SeedResult::minimalCertifiedRank).toArray();
+        double[] cr = out.stream().mapToDouble(SeedResult::convexRank).toArray();
+        double[] pf = out.stream().mapToDouble(SeedResult::probeFractionAtConvexRank).toArray();
+        return new Result(cfg, paper1Bound(kn), paper2Bound(cfg.m(), cfg.n(), kn), out, Stat.of(mr), Stat.of(cr), Stat.of(pf));
+    }
+
+    /** The probe needs the objective to ~1e-5 relative, not a certificate: stop earlier than the defaults. */
+    static LoraConfig probeSolver(LoraConfig lora) {
+        LoraConfig c = lora.withInit(LoraConfig.Init.BOTH_RANDOM, 1.0);
+        return new LoraConfig(c.rank(), c.method(), c.learningRate(), 10_000, 1e-8, 1e-11, c.init(), c.initScale(), false, c.batchSize(), c.seed());
+    }
+
+    static SeedResult runSeed(Config cfg, long seed) {
+        long t0 = System.nanoTime();
+        DenseOperator op = Synthetic.gaussian(cfg.examples(), cfg.outputs(), new int[] {cfg.m()}, new int[] {cfg.n()}, seed);
+        Synthetic.Planted planted = Synthetic.planted(op, cfg.loss(), cfg.plantedRank(), 3.0, 1.0, 1.0, seed);
+        double lmax = planted.problem().lambdaMax();
+        LinearizedProblem p = planted.problem().withLambda(cfg.lambdaFraction() * lmax);
+        ConvexResult cvx = ConvexSolver.solve(p, ConvexConfig.defaults());
+        LoraConfig lora = LoraConfig.defaults(1).withSeed(seed);
+        MinimalRank.Result mr = MinimalRank.find(p, new MinimalRank.Config(cfg.maxRank(), cfg.inits(), lora, CertificateConfig.defaults()), cvx);
+        List<LandscapeProbe.RankSummary> probe = List.of();
+        List<LandscapeProbe.Run> probeRuns = List.of();
+        double frac = Double.NaN;
+        int rc = cvx.ranks()[0];
+        if (cfg.probeInits() > 0) {
+            int top = Math.min(rc + 1, Math.min(cfg.m(), cfg.n()));
+            int[] ranks = new int[top];
+            for (int r = 1; r <= top; r++) {
+                ranks[r - 1] = r;
+            }
+            LandscapeProbe.Result pr = LandscapeProbe.run(p, new LandscapeProbe.Config(ranks, cfg.probeInits(), cfg.probeTolerance(),
+                    probeSolver(lora), 120), cvx.objective());
+            probe = pr.summary();
+            probeRuns = pr.runs();
+            LandscapeProbe.RankSummary at = pr.at(Math.max(rc, 1));
+            frac = at == null ? Double.NaN : at.fraction();
+        }
+        return new SeedResult(seed, p.lambda(), lmax, cvx.objective(), cvx.dualityGap(), rc, mr.minimalRank(), mr.attempts(),
+                probe, probeRuns, frac, (System.nanoTime() - t0) * 1e-9);
+    }
+}

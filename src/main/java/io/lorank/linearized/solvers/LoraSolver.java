@@ -1,0 +1,286 @@
+package io.lorank.linearized.solvers;
+
+import io.lorank.linearized.LinearizedProblem;
+import io.lorank.linearized.LoraFactors;
+import io.lorank.linearized.MeasurementOperator;
+import org.ejml.data.DMatrixRMaj;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Minimises the LoRA objective h(B, A) = F(BA) + λ/2 Σ (‖A‖² + ‖B‖²) by GD (monotone Armijo backtracking from a
+ * Barzilai–Borwein trial step), Adam or minibatch
+ * SGD. Gradients go through the matrix-free adjoint: ∇_B = 𝒜*(c) Aᵀ + λB, ∇_A = Bᵀ 𝒜*(c) + λA with c = ∇F at
+ * the current outputs.
+ */
+public final class LoraSolver {
+    private static final int REL_PATIENCE = 10;
+
+    private LoraSolver() {
+    }
+
+    /** The objective and its residual c at x (on a subset of examples: rescaled to that subset's mean). */
+    public record Evaluation(double objective, double[] residual) {
+    }
+
+    public static Evaluation evaluate(LinearizedProblem p, LoraFactors x, int[] subset) {
+        double[] f = p.outputsFrom(p.operator().applyLowRank(x.b(), x.a(), subset));
+        double data;
+        double[] c;
+        if (subset == null) {
+            data = p.loss().value(f);
+            c = p.residual(f);
+        } else {
+            int k = p.outputs();
+            double[] g = new double[f.length];
+            data = 0;
+            for (int i : subset) {
+                data += p.loss().value(i, f, i * k);
+                p.loss().gradient(i, f, i * k, g);
+            }
+            data /= subset.length;
+            for (int j = 0; j < g.length; j++) {
+                g[j] /= subset.length;
+            }
+            c = g;
+        }
+        return new Evaluation(data + 0.5 * p.lambda() * x.squaredNorm(), c);
+    }
+
+    /** ∇h at x given its residual c, flattened in {@link LoraFactors} order. */
+    public static double[] gradient(LinearizedProblem p, LoraFactors x, double[] c) {
+        MeasurementOperator op = p.operator();
+        double[] g = new double[x.size()];
+        int[] offset = new int[x.targets() + 1];
+        for (int l = 0; l < x.targets(); l++) {
+            offset[l + 1] = offset[l] + x.b()[l].getNumElements() + x.a()[l].getNumElements();
+        }
+        io.lorank.linearized.Parallel.forEach(x.targets(), l -> {
+            DMatrixRMaj gB = new DMatrixRMaj(1, 1);
+            DMatrixRMaj gA = new DMatrixRMaj(1, 1);
+            op.adjointLowRank(l, c, x.b()[l], x.a()[l], gB, gA);
+            int o = offset[l];
+            int nb = gB.getNumElements();
+            for (int j = 0; j < nb; j++) {
+                g[o + j] = gB.data[j] + p.lambda() * x.b()[l].data[j];
+            }
+            o += nb;
+            int na = gA.getNumElements();
+            for (int j = 0; j < na; j++) {
+                g[o + j] = gA.data[j] + p.lambda() * x.a()[l].data[j];
+            }
+        });
+        return g;
+    }
+
+    public static LoraResult solve(LinearizedProblem p, LoraConfig cfg) {
+        return solve(p, cfg, LoraFactors.init(p.operator(), cfg.rank(), cfg.init() == LoraConfig.Init.BOTH_RANDOM, cfg.initScale(), cfg.seed()));
+    }
+
+    public static LoraResult solve(LinearizedProblem p, LoraConfig cfg, LoraFactors start) {
+        long t0 = System.nanoTime();
+        boolean[] frozen = frozenMask(start, cfg.freezeA());
+        return switch (cfg.method()) {
+            case GD -> gd(p, cfg, start, frozen, t0);
+            case ADAM -> adam(p, cfg, start, frozen, t0);
+            case SGD -> sgd(p, cfg, start, frozen, t0);
+        };
+    }
+
+    private static boolean[] frozenMask(LoraFactors x, boolean freezeA) {
+        boolean[] f = new boolean[x.size()];
+        if (freezeA) {
+            int o = 0;
+            for (int l = 0; l < x.targets(); l++) {
+                o += x.b()[l].getNumElements();
+                int na = x.a()[l].getNumElements();
+                Arrays.fill(f, o, o + na, true);
+                o += na;
+            }
+        }
+        return f;
+    }
+
+    private static double maskedNorm2(double[] g, boolean[] frozen) {
+        double s = 0;
+        for (int j = 0; j < g.length; j++) {
+            if (!frozen[j]) {
+                s += g[j] * g[j];
+            }
+        }
+        return s;
+    }
+
+    private static LoraResult gd(LinearizedProblem p, LoraConfig cfg, LoraFactors start, boolean[] frozen, long t0) {
+        double[] x = start.flatten();
+        LoraFactors xf = start.copy();
+        Evaluation e = evaluate(p, xf, null);
+        double[] g = gradient(p, xf, e.residual());
+        double h = e.objective();
+        double[] curve = new double[cfg.maxIterations() + 1];
+        curve[0] = h;
+        double eta = cfg.learningRate();
+        int calm = 0;
+        SolverStatus status = SolverStatus.MAX_ITER;
+        int it = 0;
+        double gn2 = maskedNorm2(g, frozen);
+        while (it < cfg.maxIterations()) {
+            if (!Double.isFinite(h)) {
+                status = SolverStatus.DIVERGED;
+                break;
+            }
+            if (Math.sqrt(gn2) <= cfg.gradientTolerance()) {
+                status = SolverStatus.CONVERGED;
+                break;
+            }
+            double[] xt = new double[x.length];
+            LoraFactors trial;
+            Evaluation et;
+            while (true) {
+                for (int j = 0; j < x.length; j++) {
+                    xt[j] = frozen[j] ? x[j] : x[j] - eta * g[j];
+                }
+                trial = xf.like(xt);
+                et = evaluate(p, trial, null);
+                if (et.objective() <= h - 1e-4 * eta * gn2 || eta < 1e-30) {
+                    break;
+                }
+                eta *= 0.5;
+            }
+            if (!(et.objective() <= h)) { // stalled at rounding level: no representable descent left
+                status = SolverStatus.CONVERGED;
+                break;
+            }
+            it++;
+            double rel = Math.abs(h - et.objective()) / Math.max(Math.abs(et.objective()), 1e-12);
+            double[] gNew = gradient(p, trial, et.residual());
+            // next trial step: Barzilai–Borwein (s·s / s·y) when the curvature along the step is positive, else grow
+            double ss = 0;
+            double sy = 0;
+            for (int j = 0; j < x.length; j++) {
+                if (!frozen[j]) {
+                    double sj = xt[j] - x[j];
+                    ss += sj * sj;
+                    sy += sj * (gNew[j] - g[j]);
+                }
+            }
+            eta = sy > 0 ? Math.min(ss / sy, 1e3 * eta + 1e-300) : 1.5 * eta;
+            x = xt;
+            xf = trial;
+            h = et.objective();
+            curve[it] = h;
+            g = gNew;
+            gn2 = maskedNorm2(g, frozen);
+            calm = rel <= cfg.relativeTolerance() ? calm + 1 : 0;
+            if (calm >= REL_PATIENCE) {
+                status = SolverStatus.CONVERGED;
+                break;
+            }
+        }
+        return new LoraResult(xf, h, Arrays.copyOf(curve, it + 1), it, status, Math.sqrt(gn2), seconds(t0));
+    }
+
+    private static LoraResult adam(LinearizedProblem p, LoraConfig cfg, LoraFactors start, boolean[] frozen, long t0) {
+        final double b1 = 0.9, b2 = 0.999, eps = 1e-12;
+        double[] x = start.flatten();
+        double[] m1 = new double[x.length];
+        double[] m2 = new double[x.length];
+        LoraFactors xf = start.copy();
+        double[] curve = new double[cfg.maxIterations() + 1];
+        SolverStatus status = SolverStatus.MAX_ITER;
+        Evaluation e = evaluate(p, xf, null);
+        double h0 = e.objective();
+        curve[0] = h0;
+        double gn = Double.NaN;
+        int it = 0;
+        while (true) {
+            double[] g = gradient(p, xf, e.residual());
+            gn = Math.sqrt(maskedNorm2(g, frozen));
+            if (gn <= cfg.gradientTolerance()) {
+                status = SolverStatus.CONVERGED;
+                break;
+            }
+            if (it >= cfg.maxIterations()) {
+                break;
+            }
+            it++;
+            double c1 = 1 - Math.pow(b1, it);
+            double c2 = 1 - Math.pow(b2, it);
+            for (int j = 0; j < x.length; j++) {
+                if (frozen[j]) {
+                    continue;
+                }
+                m1[j] = b1 * m1[j] + (1 - b1) * g[j];
+                m2[j] = b2 * m2[j] + (1 - b2) * g[j] * g[j];
+                x[j] -= cfg.learningRate() * (m1[j] / c1) / (Math.sqrt(m2[j] / c2) + eps);
+            }
+            xf = xf.like(x);
+            e = evaluate(p, xf, null);
+            curve[it] = e.objective();
+            if (diverged(e.objective(), h0)) {
+                status = SolverStatus.DIVERGED;
+                break;
+            }
+        }
+        return new LoraResult(xf, e.objective(), Arrays.copyOf(curve, it + 1), it, status, gn, seconds(t0));
+    }
+
+    private static LoraResult sgd(LinearizedProblem p, LoraConfig cfg, LoraFactors start, boolean[] frozen, long t0) {
+        int n = p.examples();
+        int bs = Math.min(cfg.batchSize(), n);
+        int perEpoch = (n + bs - 1) / bs;
+        Random rnd = new Random(cfg.seed() ^ 0x5DEECE66DL);
+        double[] x = start.flatten();
+        LoraFactors xf = start.copy();
+        double h0 = evaluate(p, xf, null).objective();
+        double[] curve = new double[cfg.maxIterations() / perEpoch + 2];
+        int epochs = 0;
+        curve[0] = h0;
+        SolverStatus status = SolverStatus.MAX_ITER;
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) {
+            perm[i] = i;
+        }
+        int it = 0;
+        while (it < cfg.maxIterations() && status == SolverStatus.MAX_ITER) {
+            for (int i = n - 1; i > 0; i--) {
+                int j = rnd.nextInt(i + 1);
+                int t = perm[i];
+                perm[i] = perm[j];
+                perm[j] = t;
+            }
+            for (int s = 0; s < perEpoch && it < cfg.maxIterations(); s++) {
+                int[] batch = Arrays.copyOfRange(perm, s * bs, Math.min(n, (s + 1) * bs));
+                Evaluation e = evaluate(p, xf, batch);
+                double[] g = gradient(p, xf, e.residual());
+                for (int j = 0; j < x.length; j++) {
+                    if (!frozen[j]) {
+                        x[j] -= cfg.learningRate() * g[j];
+                    }
+                }
+                xf = xf.like(x);
+                it++;
+            }
+            double h = evaluate(p, xf, null).objective();
+            curve[++epochs] = h;
+            if (diverged(h, h0)) {
+                status = SolverStatus.DIVERGED;
+            }
+        }
+        Evaluation e = evaluate(p, xf, null);
+        double gn = Math.sqrt(maskedNorm2(gradient(p, xf, e.residual()), frozen));
+        if (status != SolverStatus.DIVERGED && gn <= cfg.gradientTolerance()) {
+            status = SolverStatus.CONVERGED;
+        }
+        return new LoraResult(xf, e.objective(), Arrays.copyOf(curve, epochs + 1), it, status, gn, seconds(t0));
+    }
+
+    private static boolean diverged(double h, double h0) {
+        return !Double.isFinite(h) || h > 1e8 * Math.max(1, Math.abs(h0));
+    }
+
+    static double seconds(long t0) {
+        return (System.nanoTime() - t0) * 1e-9;
+    }
+}
