@@ -75,23 +75,15 @@ public final class SyntheticExperiment {
     private SyntheticExperiment() {
     }
 
-    /** Smallest r with r(r+1)/2 > KN (Jang, Lee &amp; Ryu 2024). */
+    /** Smallest r with r(r+1)/2 &gt; KN (Jang, Lee &amp; Ryu 2024); see {@link RankBounds#paper1Rank}. */
     public static int paper1Bound(int kn) {
-        int r = 1;
-        while ((long) r * (r + 1) / 2 <= kn) {
-            r++;
-        }
-        return r;
+        return RankBounds.paper1Rank(kn);
     }
 
-    /** Smallest r ≤ min(m, n) with r(m+n) − r² &gt; 1.35·KN (Park 2026), or -1. */
+    /** Smallest r ≤ min(m, n) with r(m+n) − r² &gt; 1.35·KN (Park 2026), or -1; see {@link RankBounds#paper2Rank}. */
     public static int paper2Bound(int m, int n, int kn) {
-        for (int r = 1; r <= Math.min(m, n); r++) {
-            if ((long) r * (m + n) - (long) r * r > 1.35 * kn) {
-                return r;
-            }
-        }
-        return -1;
+        Integer r = RankBounds.paper2Rank(List.of(new TargetShape("W", m, n)), RankBounds.DEFAULT_CSTAR * kn);
+        return r == null ? -1 : r;
     }
 
     public static Result run(Config cfg) {
