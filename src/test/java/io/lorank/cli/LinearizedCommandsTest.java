@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lorank.util.Json;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,15 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The linearized CLI commands on tiny shapes: exit codes and JSON contents. */
 class LinearizedCommandsTest {
     private static String run(int expectedExit, String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(expectedExit, Main.execute(args));
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
+        return CliRun.run(expectedExit, args);
     }
 
     @Test
