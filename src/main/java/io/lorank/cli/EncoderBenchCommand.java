@@ -55,6 +55,7 @@ public final class EncoderBenchCommand implements Runnable {
     @Override
     public void run() {
         var cfg = new EncoderBenchmark.Config(models, batch, lengths, warmup, runs, !noBackward, !noOrt);
+        String loadBefore = loadAverage();
         List<EncoderBenchmark.Row> rows;
         try (Progress p = Progress.start("bench encoder", (long) models.size() * lengths.size())) {
             rows = EncoderBenchmark.run(cfg, x -> p.step());
@@ -66,6 +67,9 @@ public final class EncoderBenchCommand implements Runnable {
         env.put("djl_inter_op_threads", System.getProperty("ai.djl.pytorch.num_interop_threads"));
         env.put("OMP_WAIT_POLICY", System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"));
         env.put("java", System.getProperty("java.version"));
+        // other processes on a 2-core machine change every figure: record the 1/5/15-minute load around the run
+        env.put("loadavg_before", loadBefore);
+        env.put("loadavg_after", loadAverage());
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("environment", env);
@@ -92,6 +96,15 @@ public final class EncoderBenchCommand implements Runnable {
                                 PEER_FORWARD_BACKWARD_S / r.forwardBackward().median(), r.forwardBackward().median(),
                                 PEER_FORWARD_BACKWARD_S));
             }
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "n/a";
         }
     }
 }

@@ -20,7 +20,13 @@ import ai.djl.ndarray.NDManager;
  *   <li>{@code ai.djl.pytorch.graph_optimizer=false}: only relevant to TorchScript, which lorank does not use;
  *       it silences DJL's warning.</li>
  * </ul>
- * The device is the engine's default: the first GPU when libtorch sees one, else the CPU.
+ * The device is the engine's default: the first GPU when libtorch sees one, else the CPU (the shipped
+ * {@code pytorch-native-cpu} jar has no CUDA; a CUDA native jar in its place is picked up with no code change).
+ *
+ * <p>One setting cannot be made from inside the JVM: libgomp reads {@code OMP_WAIT_POLICY} when libtorch is loaded.
+ * The {@code ./lorank} launcher and the surefire configuration export {@code OMP_WAIT_POLICY=PASSIVE}: spinning
+ * OpenMP workers made the forward 2.5–5.7× slower on a busy 2-core machine and passive waiting costs 2–7 % on an
+ * idle one (BENCHMARKS.md).
  */
 public final class Engines {
     private static volatile Engine engine;

@@ -12,9 +12,11 @@ import java.util.Map;
  * @param tensors   fp32 tensors by HF parameter name (leading {@code bert.}/{@code roberta.} already stripped)
  * @param weightsFile file the tensors came from, named in error messages (e.g. {@code model.safetensors})
  * @param tokenizer where the matching {@code tokenizer.json} is; null when there is none
+ * @param sha256    hex SHA-256 of the weight bytes as stored (the ONNX file; model.safetensors; for shards, of the
+ *                  shard files concatenated in name order), for provenance records
  */
 public record Checkpoint(String name, EncoderConfig config, Map<String, HostTensor> tensors, String weightsFile,
-                         TokenizerSource tokenizer) {
+                         TokenizerSource tokenizer, String sha256) {
     public Checkpoint {
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
     }

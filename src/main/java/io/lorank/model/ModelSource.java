@@ -5,9 +5,14 @@ import io.lorank.LorankException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -51,10 +56,12 @@ public final class ModelSource {
             throw new LorankException("classpath:" + m.onnxResource() + " not found; add " + m.artifact()
                     + " to the classpath");
         }
-        try (InputStream in = new BufferedInputStream(raw, 1 << 20)) {
+        MessageDigest sha = sha256();
+        try (InputStream in = new DigestInputStream(new BufferedInputStream(raw, 1 << 20), sha)) {
             OnnxWeights.Result r = OnnxWeights.read(in, m.onnxResource());
+            in.transferTo(OutputStream.nullOutputStream()); // hash any trailing bytes the parser did not need
             return new Checkpoint(m.name(), r.config(), r.tensors(), m.onnxResource(),
-                    new TokenizerSource.Resource(m.tokenizerResource()));
+                    new TokenizerSource.Resource(m.tokenizerResource()), hex(sha));
         } catch (IOException e) {
             throw new LorankException("classpath:" + m.onnxResource() + ": cannot read (" + e.getMessage() + ")", e);
         }
@@ -71,12 +78,19 @@ public final class ModelSource {
         Path index = dir.resolve("model.safetensors.index.json");
         Map<String, HostTensor> raw;
         String weightsFile;
+        String sha;
         if (Files.isRegularFile(single)) {
             raw = Safetensors.read(single);
             weightsFile = single.getFileName().toString();
+            sha = hashFiles(List.of(single));
         } else if (Files.isRegularFile(index)) {
             raw = Safetensors.readSharded(index);
             weightsFile = index.getFileName().toString();
+            try (var files = Files.list(dir)) {
+                sha = hashFiles(files.filter(f -> f.getFileName().toString().endsWith(".safetensors")).sorted().toList());
+            } catch (IOException e) {
+                throw new LorankException(dir + ": cannot list (" + e.getMessage() + ")", e);
+            }
         } else if (Files.isRegularFile(dir.resolve("pytorch_model.bin"))) {
             throw new LorankException(dir + ": only pytorch_model.bin found; lorank reads model.safetensors "
                     + "(convert with `transformers`: model.save_pretrained(dir, safe_serialization=True))");
@@ -90,15 +104,17 @@ public final class ModelSource {
         });
         Path tok = tokenizer != null ? tokenizer : dir.resolve("tokenizer.json");
         return new Checkpoint(dir.getFileName().toString(), cfg, tensors, weightsFile,
-                Files.isRegularFile(tok) ? new TokenizerSource.File(tok) : null);
+                Files.isRegularFile(tok) ? new TokenizerSource.File(tok) : null, sha);
     }
 
     /** An ONNX file; tokenizer.json beside it, or STEM-tokenizer.json, unless given. */
     public static Checkpoint loadOnnxFile(Path onnx, Path tokenizer) {
         String file = onnx.getFileName().toString();
         OnnxWeights.Result r;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(onnx), 1 << 20)) {
+        MessageDigest sha = sha256();
+        try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(onnx), 1 << 20), sha)) {
             r = OnnxWeights.read(in, file);
+            in.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
             throw new LorankException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
@@ -109,6 +125,30 @@ public final class ModelSource {
             tok = Files.isRegularFile(beside) ? beside : Files.isRegularFile(named) ? named : null;
         }
         return new Checkpoint(file, r.config(), r.tensors(), file,
-                tok == null ? null : new TokenizerSource.File(tok));
+                tok == null ? null : new TokenizerSource.File(tok), hex(sha));
+    }
+
+    private static String hashFiles(List<Path> files) {
+        MessageDigest sha = sha256();
+        for (Path f : files) {
+            try (InputStream in = new DigestInputStream(Files.newInputStream(f), sha)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                throw new LorankException(f + ": cannot read (" + e.getMessage() + ")", e);
+            }
+        }
+        return hex(sha);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String hex(MessageDigest d) {
+        return java.util.HexFormat.of().formatHex(d.digest());
     }
 }

@@ -69,6 +69,14 @@ abstract class GoldenChainContract {
     }
 
     @Test
+    void checkpointHashIsTheOnnxFileHash() throws Exception {
+        try (java.io.InputStream in = getClass().getClassLoader().getResourceAsStream(model.onnxResource())) {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes());
+            assertEquals(java.util.HexFormat.of().formatHex(digest), ckpt.sha256());
+        }
+    }
+
+    @Test
     void onnxMappingIsCompleteAndMatchesTheRegistry() {
         assertEquals(model.config(), ckpt.config(), "config inferred from the ONNX graph vs the registry");
         java.util.Set<String> mapped = new java.util.TreeSet<>(ckpt.tensors().keySet());

@@ -77,6 +77,9 @@ class HfFolderTest {
         Checkpoint ck = ModelSource.load(dir.toString());
         assertEquals(onnx.config(), ck.config(), "config.json round trip");
         assertTrue(ck.tokenizer() != null, "tokenizer.json next to the weights is found");
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(dir.resolve("model.safetensors")))), ck.sha256(), "weights SHA-256");
+        assertEquals(64, onnx.sha256().length(), "the ONNX checkpoint has a SHA-256 too");
         double[] err = compare(ck);
         assertTrue(err[0] <= 1e-6 && err[1] <= 1e-6, "F32 folder vs ONNX: max |Δ| hidden " + err[0] + ", mean " + err[1]);
     }
