@@ -31,7 +31,7 @@ public final class BenchLinearizedCommand implements Runnable {
     @Option(names = "--rank", description = "LoRA rank") int rank = 8;
     @Option(names = "--warmup", description = "untimed runs") int warmup = 2;
     @Option(names = "--runs", description = "timed runs (median)") int runs = 5;
-    @Option(names = "--dense-storage", description = "auto (double if it fits, else float) | float | double | none (skip dense)")
+    @Option(names = "--dense-storage", description = "AUTO (double if it fits, else float) | FLOAT | DOUBLE | NONE (skip dense)")
     LinearizedBenchmark.Storage denseStorage = LinearizedBenchmark.Storage.FLOAT;
     @Option(names = "--no-convex", description = "skip the convex iteration") boolean noConvex;
     @Option(names = "--no-torch", description = "skip the torch-factored operator (libtorch fp32 GEMMs, io.lorank.entk)") boolean noTorch;

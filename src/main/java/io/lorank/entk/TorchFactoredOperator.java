@@ -310,10 +310,12 @@ public final class TorchFactoredOperator implements MeasurementOperator, AutoClo
             }
             NDArray w = tokenWeights(c).expandDims(2);                           // [K, ΣT, 1]
             NDArray pw = p.mul(w).reshape(-1, r);                                // [K·ΣT, r]
-            NDArray gb = d[l].reshape(-1, rows[l]).transpose().matMul(pw);       // [m, r]
+            // gBᵀ = pwᵀ D_flat [r, m]: the long axis as the GEMM's inner dimension with a thin left operand ran ~2x
+            // faster than D_flatᵀ pw [m, r] here (MKL, 2 cores: 4 vs 8 ms over 12 targets of 384²)
+            NDArray gbt = pw.transpose().matMul(d[l].reshape(-1, rows[l]));     // [r, m]
             NDArray qc = q.mul(w).sum(new int[] {0});                            // [ΣT, r]
             NDArray ga = qc.transpose().matMul(x[l]);                            // [r, n]
-            gB.setTo(toMatrix(gb, rows[l], r));
+            gB.setTo(transposed(gbt, r, rows[l]));
             gA.setTo(toMatrix(ga, r, cols[l]));
         }
     }
@@ -347,6 +349,18 @@ public final class TorchFactoredOperator implements MeasurementOperator, AutoClo
 
     private static DMatrixRMaj toMatrix(NDArray a, int r, int c) {
         return DMatrixRMaj.wrap(r, c, toDouble(a));
+    }
+
+    /** a [r, c] native to its transpose [c, r] in double. */
+    private static DMatrixRMaj transposed(NDArray a, int r, int c) {
+        float[] f = a.toFloatArray();
+        DMatrixRMaj out = new DMatrixRMaj(c, r);
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < c; j++) {
+                out.data[j * r + i] = f[i * c + j];
+            }
+        }
+        return out;
     }
 
     /** [K, N] native to N×K row-major double. */
