@@ -39,13 +39,21 @@ public final class TorchFactoredOperator implements MeasurementOperator, AutoClo
     private final int[] cols;
     private final int[] start; // [N + 1]: tokens of example i are start[i] .. start[i+1] − 1
     private final NDManager manager;
-    private final NDArray[] x; // [target]: X_l [ΣT, n_l] fp32
-    private final NDArray[] d; // [target]: D_l [K, ΣT, m_l] fp32
+    private final NDArray[] x; // [target]: X_l [ΣT, n_l] fp32, a view of its group's stack
+    private final NDArray[] d; // [target]: D_l [K, ΣT, m_l] fp32, a view of its group's stack
+    private final int[][] members; // [group]: targets of equal (m, n), in target order
+    private final NDArray[] groupX; // [group]: X stacked [L_g, ΣT, n]
+    private final NDArray[] groupD; // [group]: D stacked [L_g, K, ΣT, m]
     private final NDArray seg; // S [N, ΣT] fp32, S[i, t] = 1 iff token t belongs to example i
     private final NDArray[] cacheP; // [target]: X_l A_lᵀ [ΣT, r] of the last full applyLowRank, or null
     private final NDArray[] cacheQ; // [target]: D_l B_l [K, ΣT, r]
     private final double[][] cacheA;
     private final double[][] cacheB;
+    private final NDArray[] groupP; // [group]: stacked X Aᵀ [L, ΣT, r] when the last full applyLowRank ran it batched
+    private final NDArray[] groupQ; // [group]: stacked D B [L, K, ΣT, r]
+    private final double[][] gradC; // [target]: the c of the batched gradients below, or null
+    private final DMatrixRMaj[] gradB; // [target]: gB [m, r] computed with the whole group (at cacheB/cacheA)
+    private final DMatrixRMaj[] gradA; // [target]: gA [r, n]
     private boolean closed;
 
     private TorchFactoredOperator(int examples, int outputs, int[] tokens, NDManager manager, NDArray[] x, NDArray[] d) {
@@ -72,6 +80,34 @@ public final class TorchFactoredOperator implements MeasurementOperator, AutoClo
             rows[l] = (int) sd.get(2);
             cols[l] = (int) sx.get(1);
         }
+        // targets of equal shape are stacked, so applyLowRank runs one batched GEMM per group (measured ~30 % faster
+        // than a loop of per-target GEMMs over 12 targets of 384²); the per-target arrays become views of the stack
+        java.util.Map<Long, java.util.List<Integer>> byShape = new java.util.LinkedHashMap<>();
+        for (int l = 0; l < x.length; l++) {
+            byShape.computeIfAbsent(((long) rows[l] << 32) | cols[l], key -> new java.util.ArrayList<>()).add(l);
+        }
+        this.members = byShape.values().stream().map(v -> v.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+        this.groupX = new NDArray[members.length];
+        this.groupD = new NDArray[members.length];
+        for (int g = 0; g < members.length; g++) {
+            ai.djl.ndarray.NDList xs = new ai.djl.ndarray.NDList();
+            ai.djl.ndarray.NDList ds = new ai.djl.ndarray.NDList();
+            for (int l : members[g]) {
+                xs.add(x[l]);
+                ds.add(d[l]);
+            }
+            groupX[g] = NDArrays.stack(xs);
+            groupD[g] = NDArrays.stack(ds);
+            groupX[g].attach(manager);
+            groupD[g].attach(manager);
+            for (int j = 0; j < members[g].length; j++) {
+                int l = members[g][j];
+                x[l].close();
+                d[l].close();
+                x[l] = groupX[g].get(j);
+                d[l] = groupD[g].get(j);
+            }
+        }
         float[] s = new float[examples * total];
         for (int i = 0; i < examples; i++) {
             Arrays.fill(s, i * total + start[i], i * total + start[i + 1], 1f);
@@ -81,6 +117,11 @@ public final class TorchFactoredOperator implements MeasurementOperator, AutoClo
         this.cacheQ = new NDArray[x.length];
         this.cacheA = new double[x.length][];
         this.cacheB = new double[x.length][];
+        this.groupP = new NDArray[members.length];
+        this.groupQ = new NDArray[members.length];
+        this.gradC = new double[x.length][];
+        this.gradB = new DMatrixRMaj[x.length];
+        this.gradA = new DMatrixRMaj[x.length];
     }
 
     /** Copies the factors of a pure-Java factored operator to libtorch (fp32). */
@@ -185,7 +226,33 @@ public final class TorchFactoredOperator implements MeasurementOperator, AutoClo
                 return applySubset(b, a, subset);
             }
             NDArray acc = null;
+            boolean[] done = new boolean[rows.length];
+            for (int g = 0; g < members.length; g++) {
+                int[] mem = members[g];
+                int r = a[mem[0]].numRows;
+                if (mem.length == 1 || Arrays.stream(mem).anyMatch(l -> a[l].numRows != r)) {
+                    continue; // single target or mixed ranks: per target below
+                }
+                int len = mem.length;
+                int total = start[n];
+                NDArray at = stack(a, mem).transpose(0, 2, 1);                      // Aᵀ [L, n, r]
+                NDArray p = groupX[g].batchMatMul(at);                              // X Aᵀ [L, ΣT, r]
+                NDArray q = groupD[g].reshape(len, (long) k * total, rows[mem[0]])
+                        .batchMatMul(stack(b, mem)).reshape(len, k, total, r);      // D B  [L, K, ΣT, r]
+                NDArray s = q.mul(p.expandDims(1)).sum(new int[] {0, 3});         // [K, ΣT]
+                acc = acc == null ? s : acc.addi(s);
+                for (int j = 0; j < len; j++) {
+                    remember(mem[j], b[mem[j]], a[mem[j]], p.get(j), q.get(j));    // views of p, q
+                    done[mem[j]] = true;
+                }
+                NDScope.unregister(p, q);
+                groupP[g] = p;
+                groupQ[g] = q;
+            }
             for (int l = 0; l < rows.length; l++) {
+                if (done[l]) {
+                    continue;                                                       // done in its group
+                }
                 NDArray p = x[l].matMul(create(a[l]).transpose());              // X Aᵀ [ΣT, r]
                 NDArray q = d[l].matMul(create(b[l]));                          // D B  [K, ΣT, r]
                 NDArray s = q.mul(p).sum(new int[] {2});                        // [K, ΣT]
@@ -239,6 +306,14 @@ public final class TorchFactoredOperator implements MeasurementOperator, AutoClo
 
     private void remember(int l, DMatrixRMaj b, DMatrixRMaj a, NDArray p, NDArray q) {
         forget(l);
+        int g = groupOf(l);
+        if (groupP[g] != null) { // the group's stacks no longer match every member
+            groupP[g].close();
+            groupQ[g].close();
+            groupP[g] = null;
+            groupQ[g] = null;
+        }
+        gradC[l] = null;
         NDScope.unregister(p, q);
         cacheP[l] = p;
         cacheQ[l] = q;
@@ -294,14 +369,76 @@ public final class TorchFactoredOperator implements MeasurementOperator, AutoClo
         }
     }
 
+    private int groupOf(int l) {
+        for (int g = 0; g < members.length; g++) {
+            for (int t : members[g]) {
+                if (t == l) {
+                    return g;
+                }
+            }
+        }
+        throw new IllegalArgumentException("target " + l);
+    }
+
+    private boolean cached(int l, DMatrixRMaj b, DMatrixRMaj a) {
+        return cacheP[l] != null && Arrays.equals(cacheA[l], a.data) && Arrays.equals(cacheB[l], b.data);
+    }
+
+    /**
+     * gB, gA of every member of l's group at once (batched GEMMs over the stacks P, Q, X, D), at the B, A the stacks
+     * were computed from; LoraSolver asks target by target with the same c, so the others are then served from
+     * {@link #gradB}/{@link #gradA} — each only when it is asked with that same c, B and A.
+     */
+    private void groupGradients(int g, double[] c) {
+        int[] mem = members[g];
+        int len = mem.length;
+        int r = (int) groupP[g].getShape().get(2);
+        int m = rows[mem[0]];
+        int nn = cols[mem[0]];
+        NDArray w = tokenWeights(c).expandDims(2);                               // [K, ΣT, 1]
+        NDArray pw = groupP[g].expandDims(1).mul(w).reshape(len, -1, r);         // [L, K·ΣT, r]
+        NDArray gbt = pw.transpose(0, 2, 1).batchMatMul(groupD[g].reshape(len, -1, m)); // [L, r, m]
+        NDArray qc = groupQ[g].mul(w).sum(new int[] {1});                        // [L, ΣT, r]
+        NDArray ga = qc.transpose(0, 2, 1).batchMatMul(groupX[g]);               // [L, r, n]
+        float[] fb = gbt.toFloatArray();
+        float[] fa = ga.toFloatArray();
+        for (int j = 0; j < len; j++) {
+            int l = mem[j];
+            DMatrixRMaj tb = new DMatrixRMaj(m, r);
+            for (int i = 0; i < r; i++) {
+                for (int q = 0; q < m; q++) {
+                    tb.data[q * r + i] = fb[(j * r + i) * m + q];
+                }
+            }
+            DMatrixRMaj ta = new DMatrixRMaj(r, nn);
+            for (int q = 0; q < r * nn; q++) {
+                ta.data[q] = fa[j * r * nn + q];
+            }
+            gradB[l] = tb;
+            gradA[l] = ta;
+            gradC[l] = c.clone();
+        }
+    }
+
     @Override
     public synchronized void adjointLowRank(int l, double[] c, DMatrixRMaj b, DMatrixRMaj a, DMatrixRMaj gB, DMatrixRMaj gA) {
         int r = a.numRows;
         try (NDScope scope = new NDScope()) {
+            int g = groupOf(l);
+            boolean fresh = gradC[l] != null && Arrays.equals(gradC[l], c);
+            if (!fresh && groupP[g] != null && cached(l, b, a)) {
+                groupGradients(g, c);
+                fresh = true;
+            }
+            if (fresh && cached(l, b, a)) {
+                gB.setTo(gradB[l]);
+                gA.setTo(gradA[l]);
+                gradC[l] = null; // served once; a repeated call recomputes (cheap) rather than trusting a stale key
+                return;
+            }
             NDArray p;
             NDArray q;
-            if (cacheP[l] != null && Arrays.equals(cacheA[l], a.data) && Arrays.equals(cacheB[l], b.data)
-                    && cacheP[l].getShape().get(1) == r) {
+            if (cached(l, b, a) && cacheP[l].getShape().get(1) == r) {
                 p = cacheP[l];
                 q = cacheQ[l];
             } else {
@@ -324,10 +461,24 @@ public final class TorchFactoredOperator implements MeasurementOperator, AutoClo
     @Override
     public long storedBytes() {
         long s = 0;
-        for (int l = 0; l < rows.length; l++) {
-            s += 4L * (x[l].size() + d[l].size());
+        for (int g = 0; g < members.length; g++) {
+            s += 4L * (groupX[g].size() + groupD[g].size());
         }
         return s;
+    }
+
+    /** The given targets' matrices (equal shapes) as one [L, rows, cols] array. */
+    private NDArray stack(DMatrixRMaj[] mats, int[] idx) {
+        DMatrixRMaj first = mats[idx[0]];
+        int size = first.getNumElements();
+        float[] f = new float[idx.length * size];
+        for (int j = 0; j < idx.length; j++) {
+            double[] src = mats[idx[j]].data;
+            for (int q = 0; q < size; q++) {
+                f[j * size + q] = (float) src[q];
+            }
+        }
+        return manager.create(f, new Shape(idx.length, first.numRows, first.numCols));
     }
 
     private NDArray create(DMatrixRMaj m) {

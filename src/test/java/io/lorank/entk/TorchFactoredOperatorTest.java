@@ -34,7 +34,8 @@ class TorchFactoredOperatorTest {
 
     @BeforeAll
     static void build() {
-        java = Synthetic.randomFactors(N, K, new int[] {16, 24}, new int[] {20, 12}, 3, 9, 7);
+        // targets 0 and 2 share a shape (stacked, batched GEMMs), target 1 is alone (per-target path)
+        java = Synthetic.randomFactors(N, K, new int[] {16, 24, 16}, new int[] {20, 12, 20}, 3, 9, 7);
         torch = TorchFactoredOperator.of(java);
     }
 
@@ -80,7 +81,7 @@ class TorchFactoredOperatorTest {
 
     private static long factorBytes() {
         long s = 0;
-        for (int l = 0; l < 2; l++) {
+        for (int l = 0; l < java.targets(); l++) {
             for (int i = 0; i < N; i++) {
                 s += 4L * (java.inputs(l, i).getNumElements() + java.outputGradients(l, i).getNumElements());
             }
@@ -92,7 +93,7 @@ class TorchFactoredOperatorTest {
     void shapesAndBytes() {
         assertEquals(N, torch.examples());
         assertEquals(K, torch.outputs());
-        for (int l = 0; l < 2; l++) {
+        for (int l = 0; l < java.targets(); l++) {
             assertEquals(java.rows(l), torch.rows(l));
             assertEquals(java.cols(l), torch.cols(l));
         }
@@ -119,7 +120,7 @@ class TorchFactoredOperatorTest {
         double[] c = randomVector(N * K, rnd);
         c[2 * K] = 0;
         c[2 * K + 1] = 0; // a skipped (all-zero) example row
-        for (int l = 0; l < 2; l++) {
+        for (int l = 0; l < java.targets(); l++) {
             assertClose(java.adjoint(l, c).data, torch.adjoint(l, c).data, "adjoint " + l);
             DMatrixRMaj v = random(java.cols(l), 2, rnd);
             DMatrixRMaj u = random(java.rows(l), 3, rnd);
@@ -136,12 +137,17 @@ class TorchFactoredOperatorTest {
     @Test
     void adjointLowRankEqualsJavaWithAndWithoutCachedProducts() {
         Random rnd = new Random(4);
-        double[] c = randomVector(N * K, rnd);
+        double[] c1 = randomVector(N * K, rnd);
         LoraFactors x = LoraFactors.init(java, 3, true, 1.0, 5);
         LoraFactors y = LoraFactors.init(java, 3, true, 1.0, 6);
         torch.applyLowRank(x.b(), x.a()); // caches X Aᵀ, D B at x
-        for (LoraFactors at : new LoraFactors[] {x, y, x}) { // hit, miss, miss (cache still holds x's products)
-            for (int l = 0; l < 2; l++) {
+        double[] c2 = randomVector(N * K, rnd);
+        // cached products hit, miss, hit again; then a new c at the cached point (batched group gradients recomputed)
+        LoraFactors[] points = {x, y, x, x};
+        for (int step = 0; step < points.length; step++) {
+            LoraFactors at = points[step];
+            double[] c = step == 3 ? c2 : c1;
+            for (int l = 0; l < java.targets(); l++) {
                 DMatrixRMaj jb = new DMatrixRMaj(1, 1);
                 DMatrixRMaj ja = new DMatrixRMaj(1, 1);
                 DMatrixRMaj tb = new DMatrixRMaj(1, 1);
@@ -173,7 +179,7 @@ class TorchFactoredOperatorTest {
         }
         double rhs = 0;
         double scale = 0;
-        for (int l = 0; l < 2; l++) {
+        for (int l = 0; l < java.targets(); l++) {
             DMatrixRMaj g = torch.adjoint(l, c);
             for (int j = 0; j < g.data.length; j++) {
                 rhs += g.data[j] * w[l].data[j];
@@ -208,9 +214,9 @@ class TorchFactoredOperatorTest {
                 tokens[i] = java.inputs(0, i).numRows;
                 total += tokens[i];
             }
-            ai.djl.ndarray.NDArray[] xs = new ai.djl.ndarray.NDArray[2];
-            ai.djl.ndarray.NDArray[] ds = new ai.djl.ndarray.NDArray[2];
-            for (int l = 0; l < 2; l++) {
+            ai.djl.ndarray.NDArray[] xs = new ai.djl.ndarray.NDArray[java.targets()];
+            ai.djl.ndarray.NDArray[] ds = new ai.djl.ndarray.NDArray[java.targets()];
+            for (int l = 0; l < java.targets(); l++) {
                 double[] xd = new double[total * java.cols(l)];
                 double[] dd = new double[K * total * java.rows(l)];
                 int t0 = 0;
