@@ -526,6 +526,11 @@ public final class TorchFactoredOperator implements MeasurementOperator, AutoClo
         return out;
     }
 
+    /** Native arrays the operator's manager holds now (stacks, views, segment matrix, caches); for leak tests. */
+    synchronized int liveArrays() {
+        return manager.getManagedArrays().size();
+    }
+
     @Override
     public synchronized void close() {
         if (!closed) {

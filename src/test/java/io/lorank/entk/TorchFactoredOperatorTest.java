@@ -205,6 +205,52 @@ class TorchFactoredOperatorTest {
     }
 
     @Test
+    void certificateAgreesWithJava() {
+        Random rnd = new Random(11);
+        int[] y = new int[N];
+        for (int i = 0; i < N; i++) {
+            y[i] = rnd.nextInt(K);
+        }
+        double[] f0 = randomVector(N * K, rnd);
+        LinearizedProblem pj = new LinearizedProblem(java, f0, new Loss.SoftmaxCrossEntropy(y, K), 0.05);
+        LinearizedProblem pt = new LinearizedProblem(torch, f0, new Loss.SoftmaxCrossEntropy(y, K), 0.05);
+        LoraFactors x = LoraSolver.solve(pj, LoraConfig.defaults(2).withMaxIterations(100)).point();
+        io.lorank.linearized.Certificate.Result cj = io.lorank.linearized.Certificate.check(pj, x,
+                io.lorank.linearized.CertificateConfig.defaults(), Double.NaN);
+        io.lorank.linearized.Certificate.Result ct = io.lorank.linearized.Certificate.check(pt, x,
+                io.lorank.linearized.CertificateConfig.defaults(), Double.NaN);
+        // matrix-free top singular values (adjointTimes / adjointTransposeTimes) and the factor gradient, fp32 factors
+        assertEquals(cj.maxOpNorm(), ct.maxOpNorm(), 1e-5 * cj.maxOpNorm(), "max ‖∇F‖_op");
+        assertEquals(cj.factorGradientNorm(), ct.factorGradientNorm(), 1e-4 * cj.factorGradientNorm() + 1e-7, "factor gradient norm");
+        assertEquals(cj.objective(), ct.objective(), 1e-6 * Math.abs(cj.objective()), "objective");
+    }
+
+    @Test
+    void nothingLeaksAcrossCalls() {
+        Random rnd = new Random(12);
+        LoraFactors x = LoraFactors.init(java, 3, true, 1.0, 13);
+        double[] c = randomVector(N * K, rnd);
+        DMatrixRMaj[] w = update(java, rnd);
+        Runnable round = () -> {
+            torch.apply(w);
+            torch.applyLowRank(x.b(), x.a());
+            torch.applyLowRank(x.b(), x.a(), new int[] {0, 2});
+            for (int l = 0; l < torch.targets(); l++) {
+                torch.adjointLowRank(l, c, x.b()[l], x.a()[l], new DMatrixRMaj(1, 1), new DMatrixRMaj(1, 1));
+                torch.adjoint(l, c);
+                torch.adjointTimes(l, c, random(torch.cols(l), 2, rnd));
+                torch.adjointTransposeTimes(l, c, random(torch.rows(l), 2, rnd));
+            }
+        };
+        round.run(); // fills the P, Q caches
+        int live = torch.liveArrays();
+        for (int i = 0; i < 3; i++) {
+            round.run();
+        }
+        assertEquals(live, torch.liveArrays(), "native arrays held by the operator after 3 more rounds of every method");
+    }
+
+    @Test
     void fromStackedArraysEqualsFromFactors() {
         Random rnd = new Random(10);
         try (ai.djl.ndarray.NDManager m = io.lorank.engine.Engines.newManager()) {
