@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code lorank bench linearized}: LoRA and convex iteration times, factored vs dense operator. */
+/** {@code lorank bench linearized}: LoRA and convex iteration times, factored vs dense vs torch-factored operator. */
 @Command(name = "linearized", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = {"Time per full-batch LoRA iteration and per convex (prox-gradient) iteration, factored vs dense"
-                + " measurement operator, with stored bytes; compared with the PyTorch peer (rows 7b/7c)."
+        description = {"Time per full-batch LoRA iteration and per convex (prox-gradient) iteration: factored (fp64 Java),"
+                + " dense and torch-factored (fp32 libtorch GEMMs) measurement operators, with stored bytes; compared with"
+                + " the PyTorch peer (rows 7b/7c)."
                 + " The default shapes with the convex rows take ~20 min on 2 cores and the 24x768 dense G needs"
                 + " LORANK_JAVA_OPTS=-Xmx10g; --no-convex takes ~2 min.",
                 "Example: lorank bench linearized --runs 5 --json"})

@@ -25,8 +25,13 @@ import java.util.Arrays;
  *
  * <p>Identities (c̃ = c S, D̃_l = Σ_k c̃_k ∘ D_l[k] [ΣT, m]): 𝒜(ΔW)_ik = Σ_{t∈i} ⟨D_l[k, t], (X_l ΔWᵀ)[t]⟩;
  * 𝒜(BA)_ik = Σ_{t∈i} ⟨(D_l[k] B)[t], (X_l Aᵀ)[t]⟩; 𝒜*(c)_l = D̃_lᵀ X_l; gB = Σ_k D_l[k]ᵀ (c̃_k ∘ X_l Aᵀ) (one GEMM over
- * the flattened [K·ΣT, m]); gA = (Σ_k c̃_k ∘ D_l[k] B)ᵀ X_l. P = X Aᵀ and Q = D B of the last full applyLowRank are kept
- * per target, so a LoRA step (outputs, then gradients at the same B, A) reads X and D twice, not four times.
+ * the flattened [K·ΣT, m], computed as (Wᵀ D_flat)ᵀ); gA = (Σ_k c̃_k ∘ D_l[k] B)ᵀ X_l.
+ *
+ * <p>Speed (see BENCHMARKS.md): targets of equal (m, n) are stacked ([L, ΣT, n], [L, K, ΣT, m]; the per-target arrays are
+ * views), so 𝒜(BA) is one batched GEMM per shape group, as in the PyTorch peer. P = X Aᵀ and Q = D B of the last full
+ * applyLowRank are kept, and the first adjointLowRank of a group at that B, A computes the whole group's gradients in
+ * batched GEMMs and serves the other members when they ask with the same c, B and A (LoraSolver asks target by
+ * target). A LoRA step thus reads X and D twice, not four times, in 2 + 2 batched GEMMs per shape group.
  *
  * <p>Interface values stay double (converted once per call; they are m × r or N × K). Native calls are serialised
  * (methods are synchronised): libtorch's intra-op threads do the parallel work, and two Java threads each driving
