@@ -1,5 +1,6 @@
 package io.lorank.cli;
 
+import io.lorank.entk.TorchFactoredOperator;
 import io.lorank.linearized.LinearizedBenchmark;
 import io.lorank.util.Json;
 import picocli.CommandLine.Command;
@@ -11,10 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code lorank bench linearized}: LoRA and convex iteration times, factored vs dense operator. */
+/** {@code lorank bench linearized}: LoRA and convex iteration times, factored vs dense vs torch-factored operator. */
 @Command(name = "linearized", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = {"Time per full-batch LoRA iteration and per convex (prox-gradient) iteration, factored vs dense"
-                + " measurement operator, with stored bytes; compared with the PyTorch peer (rows 7b/7c)."
+        description = {"Time per full-batch LoRA iteration and per convex (prox-gradient) iteration: factored (fp64 Java),"
+                + " dense and torch-factored (fp32 libtorch GEMMs) measurement operators, with stored bytes; compared with"
+                + " the PyTorch peer (rows 7b/7c)."
                 + " The default shapes with the convex rows take ~20 min on 2 cores and the 24x768 dense G needs"
                 + " LORANK_JAVA_OPTS=-Xmx10g; --no-convex takes ~2 min.",
                 "Example: lorank bench linearized --runs 5 --json"})
@@ -30,9 +32,10 @@ public final class BenchLinearizedCommand implements Runnable {
     @Option(names = "--rank", description = "LoRA rank") int rank = 8;
     @Option(names = "--warmup", description = "untimed runs") int warmup = 2;
     @Option(names = "--runs", description = "timed runs (median)") int runs = 5;
-    @Option(names = "--dense-storage", description = "auto (double if it fits, else float) | float | double")
+    @Option(names = "--dense-storage", description = "AUTO (double if it fits, else float) | FLOAT | DOUBLE | NONE (skip dense)")
     LinearizedBenchmark.Storage denseStorage = LinearizedBenchmark.Storage.FLOAT;
     @Option(names = "--no-convex", description = "skip the convex iteration") boolean noConvex;
+    @Option(names = "--no-torch", description = "skip the torch-factored operator (libtorch fp32 GEMMs, io.lorank.entk)") boolean noTorch;
     @Option(names = "--json", description = "print JSON") boolean json;
 
     @Override
@@ -47,7 +50,8 @@ public final class BenchLinearizedCommand implements Runnable {
                 throw new io.lorank.LorankException("--shapes " + s + ": expected TARGETSxD, e.g. 12x384");
             }
             rows.add(LinearizedBenchmark.run(Integer.parseInt(p[0]), Integer.parseInt(p[1]), examples, outputs, tokens, rank,
-                    warmup, runs, !noConvex, denseStorage));
+                    warmup, runs, !noConvex, denseStorage, noTorch ? null : "torch-factored",
+                    noTorch ? null : TorchFactoredOperator::of));
         }
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -65,12 +69,22 @@ public final class BenchLinearizedCommand implements Runnable {
                     r.loraDenseSeconds() / r.loraFactoredSeconds(), r.convexFactoredSeconds(), r.cpuConvexFactored(),
                     r.convexDenseSeconds(), r.cpuConvexDense(), r.svtSeconds(), r.factoredBytes() / 1e6, r.denseBytes() / 1e6,
                     r.denseStorage(), r.maxRelativeDifference(), r.loadAverage());
+            LinearizedBenchmark.Extra t = r.extra();
+            if (t != null) {
+                System.out.printf(Locale.ROOT, "  %s: LoRA %.4f (%.4f) = %.2fx faster than factored | convex %.3f (%.3f) | stored %.1f MB (fp32 X, D) | rel diff vs factored %.1e%n",
+                        t.name(), t.loraSeconds(), t.cpuLora(), r.loraFactoredSeconds() / t.loraSeconds(), t.convexSeconds(), t.cpuConvex(),
+                        t.bytes() / 1e6, t.relativeDifference());
+            }
             if (!r.denseNote().isEmpty()) {
                 System.out.println("  note: " + r.denseNote());
             }
             if (r.targets() == 12 && r.d() == 384 && examples == 32 && tokens == 64 && outputs == 2 && rank == 8) {
                 System.out.printf(Locale.ROOT, "  vs PyTorch peer (7c factored %.4f s, 7b dense GEMV %.4f s): factored %.2fx, dense %.2fx the peer's time%n",
                         PEER_FACTORED, PEER_DENSE_GEMV, r.loraFactoredSeconds() / PEER_FACTORED, r.loraDenseSeconds() / PEER_DENSE_GEMV);
+                if (t != null) {
+                    System.out.printf(Locale.ROOT, "  %s: %.2fx the peer's 7c time, %.2fx its 7b time%n", t.name(),
+                            t.loraSeconds() / PEER_FACTORED, t.loraSeconds() / PEER_DENSE_GEMV);
+                }
             }
         }
     }

@@ -26,16 +26,35 @@ public final class LinearizedBenchmark {
                       long denseBytes, String denseStorage, String denseNote,
                       double loraFactoredSeconds, double loraDenseSeconds, double convexFactoredSeconds,
                       double convexDenseSeconds, double svtSeconds, double cpuLoraFactored, double cpuLoraDense,
-                      double cpuConvexFactored, double cpuConvexDense, double maxRelativeDifference, String loadAverage) {
+                      double cpuConvexFactored, double cpuConvexDense, double maxRelativeDifference, String loadAverage,
+                      Extra extra) {
+    }
+
+    /**
+     * Figures of an extra operator built from the same factors (e.g. the libtorch one in package entk, which this
+     * DJL-free package only sees through {@link MeasurementOperator}); null when none was given.
+     */
+    public record Extra(String name, long bytes, double loraSeconds, double cpuLora, double convexSeconds, double cpuConvex,
+                        double relativeDifference) {
     }
 
     private LinearizedBenchmark() {
     }
 
-    public enum Storage { AUTO, FLOAT, DOUBLE }
+    /** Dense G storage; NONE skips the dense operator. */
+    public enum Storage { AUTO, FLOAT, DOUBLE, NONE }
 
     public static Row run(int targets, int d, int examples, int outputs, int tokens, int rank, int warmup, int runs, boolean convex,
                           Storage want) {
+        return run(targets, d, examples, outputs, tokens, rank, warmup, runs, convex, want, null, null);
+    }
+
+    /**
+     * As above, plus an extra operator {@code extra.apply(factored)} timed on the same steps (closed afterwards when
+     * it is AutoCloseable); null for none.
+     */
+    public static Row run(int targets, int d, int examples, int outputs, int tokens, int rank, int warmup, int runs, boolean convex,
+                          Storage want, String extraName, java.util.function.Function<FactoredOperator, MeasurementOperator> extra) {
         int[] dims = new int[targets];
         Arrays.fill(dims, d);
         FactoredOperator fac = Synthetic.randomFactors(examples, outputs, dims, dims, tokens, tokens, 1);
@@ -47,7 +66,10 @@ public final class LinearizedBenchmark {
         String storage;
         String note = "";
         DenseOperator dense = null;
-        if (doubleBytes < 0.6 * free && want != Storage.FLOAT) {
+        if (want == Storage.NONE) {
+            storage = "none";
+            note = "dense skipped";
+        } else if (doubleBytes < 0.6 * free && want != Storage.FLOAT) {
             storage = "double";
         } else if (doubleBytes / 2 < 0.75 * free && want != Storage.DOUBLE) {
             storage = "float";
@@ -59,7 +81,7 @@ public final class LinearizedBenchmark {
         if (!storage.equals("none")) {
             dense = densify(fac, storage.equals("float"));
         }
-        long denseBytes = dense != null ? dense.storedBytes() : (storage.equals("none") ? doubleBytes / 2 : 0);
+        long denseBytes = dense != null ? dense.storedBytes() : (want != Storage.NONE ? doubleBytes / 2 : 0);
         // correctness: the two operators agree on the LoRA step's outputs
         double diff = Double.NaN;
         if (dense != null) {
@@ -68,7 +90,7 @@ public final class LinearizedBenchmark {
             diff = relDiff(a, b);
         }
         LinearizedProblem pd = dense == null ? null : problem(dense);
-        int total = (warmup + runs) * ((dense != null ? 2 : 1) * (convex ? 2 : 1));
+        int total = (warmup + runs) * ((1 + (dense != null ? 1 : 0) + (extra != null ? 1 : 0)) * (convex ? 2 : 1));
         try (Progress bar = Progress.start("bench " + targets + "x" + d + "^2", total)) {
             String load = loadAverage();
             double[] lf = median(() -> loraStep(pf, x), warmup, runs, bar);
@@ -88,9 +110,33 @@ public final class LinearizedBenchmark {
                 }
                 svt = (System.nanoTime() - t0) * 1e-9;
             }
+            Extra ex = extra == null ? null : timeExtra(extraName, extra.apply(fac), fac, x, warmup, runs, convex, bar);
             // stored bytes after the runs: includes the transposed factor copies the low-rank kernels build
             return new Row(targets, d, examples, outputs, tokens, rank, Parallel.threads(), fac.storedBytes(), denseBytes, storage, note,
-                    lf[0], ld[0], cf[0], cd[0], svt, lf[1], ld[1], cf[1], cd[1], diff, load + " -> " + loadAverage());
+                    lf[0], ld[0], cf[0], cd[0], svt, lf[1], ld[1], cf[1], cd[1], diff, load + " -> " + loadAverage(), ex);
+        }
+    }
+
+    private static Extra timeExtra(String name, MeasurementOperator op, FactoredOperator fac, LoraFactors x, int warmup, int runs,
+                                   boolean convex, Progress bar) {
+        try {
+            double diff = relDiff(op.applyLowRank(x.b(), x.a()), fac.applyLowRank(x.b(), x.a()));
+            LinearizedProblem p = problem(op);
+            double[] lora = median(() -> loraStep(p, x), warmup, runs, bar);
+            double[] cvx = NONE;
+            if (convex) {
+                DMatrixRMaj[] w = x.product();
+                cvx = median(() -> proxStep(p, w), warmup, runs, bar);
+            }
+            return new Extra(name, op.storedBytes(), lora[0], lora[1], cvx[0], cvx[1], diff);
+        } finally {
+            if (op instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(name + ": close failed", e);
+                }
+            }
         }
     }
 

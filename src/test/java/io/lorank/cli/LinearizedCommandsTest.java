@@ -38,5 +38,9 @@ class LinearizedCommandsTest {
         JsonNode row = Json.MAPPER.readTree(out).get("rows").get(0);
         assertTrue(row.get("maxRelativeDifference").asDouble() < 1e-6, "dense (float) vs factored outputs");
         assertTrue(row.get("loraFactoredSeconds").asDouble() > 0);
+        JsonNode torch = row.get("extra");
+        assertEquals("torch-factored", torch.get("name").asText());
+        assertTrue(torch.get("relativeDifference").asDouble() < 1e-5, "torch fp32 vs factored fp64 outputs");
+        assertTrue(torch.get("loraSeconds").asDouble() > 0 && torch.get("convexSeconds").asDouble() > 0);
     }
 }
