@@ -21,9 +21,6 @@ import java.util.Map;
                 + " LORANK_JAVA_OPTS=-Xmx10g; --no-convex takes ~2 min.",
                 "Example: lorank bench linearized --runs 5 --json"})
 public final class BenchLinearizedCommand implements Runnable {
-    /** Peer (PyTorch, /work/shared/peer/RESULTS.md): linearized LoRA epoch at N=32, T=64, K=2, 12 targets 384², r=8. */
-    static final double PEER_DENSE_GEMV = 0.0641;
-    static final double PEER_FACTORED = 0.0322;
 
     @Option(names = "--shapes", split = ",", description = "targets x d, e.g. 12x384,24x768") List<String> shapes = List.of("12x384", "24x768");
     @Option(names = "--examples", description = "N") int examples = 32;
@@ -37,12 +34,15 @@ public final class BenchLinearizedCommand implements Runnable {
     @Option(names = "--no-convex", description = "skip the convex iteration") boolean noConvex;
     @Option(names = "--no-torch", description = "skip the torch-factored operator (libtorch fp32 GEMMs, io.lorank.entk)") boolean noTorch;
     @Option(names = "--json", description = "print JSON") boolean json;
+    @Option(names = "--peer", paramLabel = "BENCH_JSON", description = "the PyTorch peer's bench.json from a run in this session "
+            + "(../shared/peer/bench.py --out); default: the figures stored in ../shared/peer/RESULTS.md") java.nio.file.Path peerFile;
 
     @Override
     public void run() {
         if (runs < 1 || warmup < 0) {
             throw new io.lorank.LorankException("--runs = " + runs + ", --warmup = " + warmup + ": expected runs >= 1, warmup >= 0");
         }
+        PeerFigures peer = PeerFigures.load(peerFile);
         List<LinearizedBenchmark.Row> rows = new ArrayList<>();
         for (String s : shapes) {
             String[] p = s.toLowerCase(Locale.ROOT).split("x");
@@ -56,7 +56,7 @@ public final class BenchLinearizedCommand implements Runnable {
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("rows", rows);
-            out.put("peer", Map.of("lin_dense_gemv_s", PEER_DENSE_GEMV, "lin_factored_s", PEER_FACTORED));
+            out.put("peer", peer);
             System.out.println(Json.write(out));
             return;
         }
@@ -79,11 +79,12 @@ public final class BenchLinearizedCommand implements Runnable {
                 System.out.println("  note: " + r.denseNote());
             }
             if (r.targets() == 12 && r.d() == 384 && examples == 32 && tokens == 64 && outputs == 2 && rank == 8) {
-                System.out.printf(Locale.ROOT, "  vs PyTorch peer (7c factored %.4f s, 7b dense GEMV %.4f s): factored %.2fx, dense %.2fx the peer's time%n",
-                        PEER_FACTORED, PEER_DENSE_GEMV, r.loraFactoredSeconds() / PEER_FACTORED, r.loraDenseSeconds() / PEER_DENSE_GEMV);
+                System.out.printf(Locale.ROOT, "  vs PyTorch peer (%s; 7c factored %.4f s, 7b dense GEMV %.4f s): factored %.2fx, dense %.2fx the peer's time%n",
+                        peer.source(), peer.linFactored(), peer.linDenseGemv(), r.loraFactoredSeconds() / peer.linFactored(),
+                        r.loraDenseSeconds() / peer.linDenseGemv());
                 if (t != null) {
                     System.out.printf(Locale.ROOT, "  %s: %.2fx the peer's 7c time, %.2fx its 7b time%n", t.name(),
-                            t.loraSeconds() / PEER_FACTORED, t.loraSeconds() / PEER_DENSE_GEMV);
+                            t.loraSeconds() / peer.linFactored(), t.loraSeconds() / peer.linDenseGemv());
                 }
             }
         }

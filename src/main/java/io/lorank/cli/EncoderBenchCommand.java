@@ -20,10 +20,6 @@ import java.util.Map;
                 + "and forward+backward (CE on a random 2-logit head on CLS, all parameters trainable).",
         footer = {"", "Example:", "  lorank bench encoder --runs 7 --json"})
 public final class EncoderBenchCommand implements Runnable {
-    /** PyTorch peer, ../shared/peer/RESULTS.md: MiniLM 32x64 forward median 0.249 s, forward+backward 0.7795 s. */
-    static final double PEER_FORWARD_S = 0.249;
-    static final double PEER_FORWARD_BACKWARD_S = 0.7795;
-
     @Option(names = "--models", split = ",", description = "Models to time.",
             defaultValue = "all-minilm-l6-v2,bge-small-en-v1.5")
     List<String> models;
@@ -49,11 +45,17 @@ public final class EncoderBenchCommand implements Runnable {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @Option(names = "--peer", paramLabel = "BENCH_JSON",
+            description = "The PyTorch peer's bench.json from a run in this session (../shared/peer/bench.py --out); "
+                    + "default: the figures stored in ../shared/peer/RESULTS.md.")
+    java.nio.file.Path peerFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
+        PeerFigures peer = PeerFigures.load(peerFile);
         var cfg = new EncoderBenchmark.Config(models, batch, lengths, warmup, runs, !noBackward, !noOrt);
         String loadBefore = loadAverage();
         List<EncoderBenchmark.Row> rows;
@@ -74,8 +76,7 @@ public final class EncoderBenchCommand implements Runnable {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("environment", env);
             m.put("config", cfg);
-            m.put("peer", Map.of("source", "../shared/peer/RESULTS.md (PyTorch, MiniLM, 32x64)",
-                    "forward_s", PEER_FORWARD_S, "forward_backward_s", PEER_FORWARD_BACKWARD_S));
+            m.put("peer", peer);
             m.put("rows", rows);
             out.println(Json.write(m));
             return;
@@ -89,12 +90,12 @@ public final class EncoderBenchCommand implements Runnable {
                     r.ortForward() == null ? Double.NaN : r.ortForward().median(), r.ortTokensPerS(), r.ratioToOrt(),
                     r.forwardBackward() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.forwardBackward().median()));
             if (r.model().equals("all-minilm-l6-v2") && r.batch() == 32 && r.length() == 64) {
-                out.printf(Locale.ROOT, "  vs PyTorch peer (RESULTS.md, same machine, other process): forward %.2fx "
-                                + "(%.3f s vs %.3f s)%s%n", PEER_FORWARD_S / r.forward().median(),
-                        r.forward().median(), PEER_FORWARD_S, r.forwardBackward() == null ? ""
+                out.printf(Locale.ROOT, "  vs PyTorch peer (%s): forward %.2fx "
+                                + "(%.3f s vs %.3f s)%s%n", peer.source(), peer.forward() / r.forward().median(),
+                        r.forward().median(), peer.forward(), r.forwardBackward() == null ? ""
                                 : String.format(Locale.ROOT, ", forward+backward %.2fx (%.3f s vs %.4f s)",
-                                PEER_FORWARD_BACKWARD_S / r.forwardBackward().median(), r.forwardBackward().median(),
-                                PEER_FORWARD_BACKWARD_S));
+                                peer.forwardBackward() / r.forwardBackward().median(), r.forwardBackward().median(),
+                                peer.forwardBackward()));
             }
         }
     }
