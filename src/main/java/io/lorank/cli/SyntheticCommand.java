@@ -47,8 +47,8 @@ public final class SyntheticCommand implements Runnable {
         }
         System.out.printf(Locale.ROOT, "loss=%s m=%d n=%d N=%d K=%d KN=%d planted rank=%d lambda=%.3g*lambda_max%n", kind, m, n,
                 examples, outputs, examples * outputs, plantedRank, lambdaFraction);
-        System.out.printf(Locale.ROOT, "paper 1 bound (r(r+1)/2 > KN): r = %d;  paper 2 bound (r(m+n)-r^2 > 1.35 KN): r = %d%n",
-                r.paper1Bound(), r.paper2Bound());
+        System.out.printf(Locale.ROOT, "paper 1 bound (r(r+1)/2 > KN): r = %d;  paper 2 bound (r(m+n)-r^2 > 1.35 KN): %s%n",
+                r.paper1Bound(), r.paper2Bound() < 0 ? "unattainable (not even at full rank)" : "r = " + r.paper2Bound());
         System.out.println("seed   convex-rank  min-certified-rank  probe-fraction@convex-rank  per rank: fraction reaching P*, excess (h-P*)/|P*| min..max, lambda_min(H) min..max  time");
         for (SyntheticExperiment.SeedResult s : r.seeds()) {
             StringBuilder fr = new StringBuilder();
@@ -59,9 +59,8 @@ public final class SyntheticCommand implements Runnable {
             System.out.printf(Locale.ROOT, "%-6d %-12d %-19d %-27.2f %s %.1fs%n", s.seed(), s.convexRank(),
                     s.minimalCertifiedRank(), s.probeFractionAtConvexRank(), fr, s.seconds());
         }
-        System.out.printf(Locale.ROOT, "mean ± std over %d seeds: convex rank %.2f ± %.2f, minimal certified rank %.2f ± %.2f,"
-                        + " probe fraction %.2f ± %.2f%n", r.seeds().size(), r.convexRank().mean(), r.convexRank().std(),
-                r.minimalRank().mean(), r.minimalRank().std(), r.probeFraction().mean(), r.probeFraction().std());
+        System.out.printf(Locale.ROOT, "mean ± std over %d seeds: convex rank %s, minimal certified rank %s, probe fraction %s%n",
+                r.seeds().size(), r.convexRank().format(1, 2), r.minimalRank().format(1, 2), r.probeFraction().format(1, 2));
         if (Arrays.stream(r.seeds().stream().mapToInt(SyntheticExperiment.SeedResult::minimalCertifiedRank).toArray()).anyMatch(v -> v < 0)) {
             System.out.println("note: -1 = no LoRA rank up to --max-rank was certified");
         }

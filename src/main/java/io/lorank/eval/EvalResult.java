@@ -1,5 +1,6 @@
 package io.lorank.eval;
 
+import io.lorank.util.MeanStd;
 import io.lorank.data.TaskMetric;
 import io.lorank.probe.Metrics;
 
@@ -19,7 +20,7 @@ import java.util.Map;
  */
 public record EvalResult(String model, String task, String head, int k, int classes, TaskMetric metric,
                          int testSize, String testNote, double chance, double majority, boolean seedIndependent,
-                         Metrics.MeanStd accuracy, Metrics.MeanStd metricSummary, List<SeedResult> perSeed,
+                         MeanStd accuracy, MeanStd metricSummary, List<SeedResult> perSeed,
                          int testEncodings, double seconds) {
 
     /**
@@ -80,7 +81,7 @@ public record EvalResult(String model, String task, String head, int k, int clas
         return m;
     }
 
-    private static Map<String, Object> meanStd(Metrics.MeanStd s) {
+    private static Map<String, Object> meanStd(MeanStd s) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("mean", s.mean());
         o.put("std", Double.isNaN(s.std()) ? null : s.std());

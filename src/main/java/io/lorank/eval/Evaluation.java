@@ -1,5 +1,6 @@
 package io.lorank.eval;
 
+import io.lorank.util.MeanStd;
 import io.lorank.LorankException;
 import io.lorank.data.DataSource;
 import io.lorank.data.Example;
@@ -153,7 +154,7 @@ public final class Evaluation {
         return new EvalResult(model, task.name(),
                 cfg.head().lowerName(), cfg.shots(), task.numClasses(), task.metric(), first.test().size(),
                 first.testNote(), 1.0 / task.numClasses(), (double) max / first.test().size(), !cfg.head().trained(),
-                Metrics.MeanStd.of(acc), task.metric() == TaskMetric.ACCURACY ? null : Metrics.MeanStd.of(met), rs,
+                MeanStd.of(acc), task.metric() == TaskMetric.ACCURACY ? null : MeanStd.of(met), rs,
                 testEncodings, seconds);
     }
 

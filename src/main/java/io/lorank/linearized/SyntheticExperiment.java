@@ -1,5 +1,6 @@
 package io.lorank.linearized;
 
+import io.lorank.util.MeanStd;
 import io.lorank.LorankException;
 import io.lorank.linearized.solvers.ConvexConfig;
 import io.lorank.linearized.solvers.ConvexResult;
@@ -52,24 +53,9 @@ public final class SyntheticExperiment {
                              List<LandscapeProbe.RankSummary> probe, List<LandscapeProbe.Run> probeRuns, double probeFractionAtConvexRank, double seconds) {
     }
 
-    public record Stat(double mean, double std) {
-        static Stat of(double[] v) {
-            double m = 0;
-            for (double x : v) {
-                m += x;
-            }
-            m /= v.length;
-            double s = 0;
-            for (double x : v) {
-                s += (x - m) * (x - m);
-            }
-            return new Stat(m, v.length > 1 ? Math.sqrt(s / (v.length - 1)) : 0);
-        }
-    }
-
     /** paper1Bound: smallest r with r(r+1)/2 &gt; KN; paper2Bound: smallest r with r(m+n) − r² &gt; 1.35·KN (-1: none). */
-    public record Result(Config config, int paper1Bound, int paper2Bound, List<SeedResult> seeds, Stat minimalRank,
-                         Stat convexRank, Stat probeFraction) {
+    public record Result(Config config, int paper1Bound, int paper2Bound, List<SeedResult> seeds, MeanStd minimalRank,
+                         MeanStd convexRank, MeanStd probeFraction) {
     }
 
     private SyntheticExperiment() {
@@ -98,7 +84,7 @@ public final class SyntheticExperiment {
         double[] mr = out.stream().mapToDouble(SeedResult::minimalCertifiedRank).toArray();
         double[] cr = out.stream().mapToDouble(SeedResult::convexRank).toArray();
         double[] pf = out.stream().mapToDouble(SeedResult::probeFractionAtConvexRank).toArray();
-        return new Result(cfg, paper1Bound(kn), paper2Bound(cfg.m(), cfg.n(), kn), out, Stat.of(mr), Stat.of(cr), Stat.of(pf));
+        return new Result(cfg, paper1Bound(kn), paper2Bound(cfg.m(), cfg.n(), kn), out, MeanStd.of(mr), MeanStd.of(cr), MeanStd.of(pf));
     }
 
     /** The probe needs the objective to ~1e-5 relative, not a certificate: stop earlier than the defaults. */

@@ -1,5 +1,6 @@
 package io.lorank.cli;
 
+import io.lorank.util.MeanStd;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lorank.head.TinyModels;
 import io.lorank.probe.Metrics;
@@ -139,10 +140,10 @@ class EvalCommandTest {
                     per[s] = want;
                     acc[s] = Metrics.accuracy(pred, gold);
                 }
-                Metrics.MeanStd ms = Metrics.MeanStd.of(per);
+                MeanStd ms = MeanStd.of(per);
                 assertEquals(ms.mean(), r.get(metric).get("mean").asDouble(), 1e-12);
                 assertEquals(ms.std(), r.get(metric).get("std").asDouble(), 1e-12);
-                assertEquals(Metrics.MeanStd.of(acc).mean(), r.get("accuracy").get("mean").asDouble(), 1e-12);
+                assertEquals(MeanStd.of(acc).mean(), r.get("accuracy").get("mean").asDouble(), 1e-12);
             }
         }
     }

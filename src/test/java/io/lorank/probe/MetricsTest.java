@@ -1,5 +1,6 @@
 package io.lorank.probe;
 
+import io.lorank.util.MeanStd;
 import io.lorank.data.TaskMetric;
 import io.lorank.data.TaskRegistry;
 import org.junit.jupiter.api.Test;
@@ -45,10 +46,10 @@ class MetricsTest {
 
     @Test
     void meanAndSampleStd() {
-        Metrics.MeanStd m = Metrics.MeanStd.of(0.8, 0.9, 1.0);
+        MeanStd m = MeanStd.of(0.8, 0.9, 1.0);
         assertEquals(0.9, m.mean(), 1e-15);
         assertEquals(0.1, m.std(), 1e-15); // sqrt((0.01 + 0 + 0.01) / 2)
         assertEquals("90.0 ± 10.0 (n=3)", m.format(100));
-        assertTrue(Double.isNaN(Metrics.MeanStd.of(0.5).std()));
+        assertTrue(Double.isNaN(MeanStd.of(0.5).std()));
     }
 }
