@@ -1,7 +1,7 @@
 package io.lorank.cli;
 
 import io.lorank.LorankException;
-import io.lorank.linearized.KnownModelShapes;
+import io.lorank.model.LoraTargets;
 import io.lorank.linearized.RankBounds;
 import io.lorank.linearized.TargetShape;
 import io.lorank.util.Json;
@@ -33,7 +33,7 @@ public final class BoundsCommand implements Callable<Integer> {
     @Option(names = "--targets", defaultValue = "1", description = "COUNT copies of the --shape list (e.g. 12 layers)")
     int copies;
 
-    @Option(names = "--model", description = "known model instead of --shape: all-minilm-l6-v2, bge-small-en-v1.5, e5-small-v2")
+    @Option(names = "--model", description = "instead of --shape: a known model (all-minilm-l6-v2, bge-small-en-v1.5, e5-small-v2) or a Hugging Face folder; shapes come from its config")
     String model;
 
     @Option(names = "--target-set", defaultValue = "query,value",
@@ -59,7 +59,8 @@ public final class BoundsCommand implements Callable<Integer> {
             throw new LorankException("bounds: give exactly one of --shape MxN[,MxN...] or --model NAME");
         }
         if (model != null) {
-            return KnownModelShapes.shapes(model, targetSet);
+            return LoraTargets.of(LoraTargets.config(model), targetSet).stream()
+                    .map(t -> new TargetShape(t.name(), t.out(), t.in())).toList();
         }
         if (copies <= 0) {
             throw new LorankException("--targets: " + copies + " is not positive; give the number of copies >= 1");

@@ -88,21 +88,6 @@ class RankBoundsTest {
     }
 
     @Test
-    void knownModelShapes() {
-        List<TargetShape> qv = KnownModelShapes.shapes("all-minilm-l6-v2", "query,value");
-        assertEquals(12, qv.size());
-        assertEquals(384, qv.get(0).m());
-        List<TargetShape> ffn = KnownModelShapes.shapes("e5-small-v2", "intermediate.dense,output.dense");
-        assertEquals(24, ffn.size());
-        assertEquals(1536, ffn.get(0).m());
-        assertEquals(384, ffn.get(0).n());
-        assertEquals(384, ffn.get(1).m());
-        assertEquals(1536, ffn.get(1).n());
-        assertThrows(LorankException.class, () -> KnownModelShapes.shapes("bert-huge", "query"));
-        assertThrows(LorankException.class, () -> KnownModelShapes.shapes("bge-small-en-v1.5", "qurey"));
-    }
-
-    @Test
     void invalidInputIsAUserError() {
         assertThrows(LorankException.class, () -> bounds(0, 2, "8x8", 1.35));
         assertThrows(LorankException.class, () -> bounds(10, -1, "8x8", 1.35));
