@@ -29,6 +29,7 @@ public final class SyntheticCommand implements Runnable {
     @Option(names = "--inits", description = "inits per rank (minimal rank)") int inits = 2;
     @Option(names = "--probe-inits", description = "inits per rank (landscape probe; 0 = none)") int probeInits = 5;
     @Option(names = "--probe-tol", description = "relative tolerance for reaching the convex optimum") double probeTol = 1e-5;
+    @Option(names = "--probe-to-rank", description = "highest rank the landscape probe visits (0 = convex rank + 1)") int probeToRank = 0;
     @Option(names = "--json", description = "print JSON") boolean json;
 
     @Override
@@ -40,7 +41,7 @@ public final class SyntheticCommand implements Runnable {
             default -> throw new io.lorank.LorankException("--loss " + loss + ": expected ce, squared or logistic");
         };
         SyntheticExperiment.Result r = SyntheticExperiment.run(new SyntheticExperiment.Config(kind, m, n, examples, outputs,
-                plantedRank, seeds, lambdaFraction, maxRank, inits, probeInits, probeTol));
+                plantedRank, seeds, lambdaFraction, maxRank, inits, probeInits, probeTol, probeToRank));
         if (json) {
             System.out.println(Json.write(r));
             return;

@@ -25,9 +25,11 @@ public final class SyntheticExperiment {
      * @param inits          inits per rank for the minimal rank
      * @param probeInits     inits per rank for the landscape probe (0 = no probe)
      * @param probeTolerance relative objective tolerance for "reached P*"
+     * @param probeToRank    highest rank probed; 0 = rank(ΔW*) + 1 (set it to paper 1's r to cover its whole range)
      */
     public record Config(Synthetic.LossKind loss, int m, int n, int examples, int outputs, int plantedRank, long[] seeds,
-                         double lambdaFraction, int maxRank, int inits, int probeInits, double probeTolerance) {
+                         double lambdaFraction, int maxRank, int inits, int probeInits, double probeTolerance,
+                         int probeToRank) {
         public Config {
             if (m < 1 || n < 1 || examples < 1 || outputs < 1) {
                 throw new LorankException("--m, --n, --examples, --outputs must be >= 1; got " + m + ", " + n + ", " + examples + ", " + outputs);
@@ -40,6 +42,9 @@ public final class SyntheticExperiment {
             }
             if (seeds.length == 0 || maxRank < 1 || inits < 1 || probeInits < 0 || !(probeTolerance > 0)) {
                 throw new LorankException("need >= 1 seed, --max-rank >= 1, --inits >= 1, --probe-inits >= 0, --probe-tol > 0");
+            }
+            if (probeToRank < 0 || probeToRank > Math.min(m, n)) {
+                throw new LorankException("--probe-to-rank = " + probeToRank + ", expected 0 (convex rank + 1) or 1.." + Math.min(m, n));
             }
             if (loss == Synthetic.LossKind.CE && outputs < 2 || loss == Synthetic.LossKind.LOGISTIC && outputs != 1) {
                 throw new LorankException("--loss " + loss + " with --outputs " + outputs + ": CE needs K >= 2, logistic K = 1");
@@ -107,7 +112,7 @@ public final class SyntheticExperiment {
         double frac = Double.NaN;
         int rc = cvx.ranks()[0];
         if (cfg.probeInits() > 0) {
-            int top = Math.min(rc + 1, Math.min(cfg.m(), cfg.n()));
+            int top = cfg.probeToRank() > 0 ? cfg.probeToRank() : Math.min(rc + 1, Math.min(cfg.m(), cfg.n()));
             int[] ranks = new int[top];
             for (int r = 1; r <= top; r++) {
                 ranks[r - 1] = r;
