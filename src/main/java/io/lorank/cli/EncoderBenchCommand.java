@@ -68,6 +68,7 @@ public final class EncoderBenchCommand implements Runnable {
         env.put("djl_intra_op_threads", Engines.intraOpThreads());
         env.put("djl_inter_op_threads", System.getProperty("ai.djl.pytorch.num_interop_threads"));
         env.put("OMP_WAIT_POLICY", System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"));
+        env.put("GOMP_SPINCOUNT", System.getenv().getOrDefault("GOMP_SPINCOUNT", "(unset)"));
         env.put("java", System.getProperty("java.version"));
         // other processes on a 2-core machine change every figure: record the 1/5/15-minute load around the run
         env.put("loadavg_before", loadBefore);

@@ -23,10 +23,11 @@ import ai.djl.ndarray.NDManager;
  * The device is the engine's default: the first GPU when libtorch sees one, else the CPU (the shipped
  * {@code pytorch-native-cpu} jar has no CUDA; a CUDA native jar in its place is picked up with no code change).
  *
- * <p>One setting cannot be made from inside the JVM: libgomp reads {@code OMP_WAIT_POLICY} when libtorch is loaded.
- * The {@code ./lorank} launcher and the surefire configuration export {@code OMP_WAIT_POLICY=PASSIVE}: spinning
- * OpenMP workers made the forward 2.5–5.7× slower on a busy 2-core machine and passive waiting costs 2–7 % on an
- * idle one (BENCHMARKS.md).
+ * <p>One setting cannot be made from inside the JVM: libgomp reads its wait policy when libtorch is loaded. The
+ * {@code ./lorank} launcher and the surefire configuration export {@code GOMP_SPINCOUNT=10000} (unless the user set
+ * {@code OMP_WAIT_POLICY} or {@code GOMP_SPINCOUNT}): a short spin, then sleep. Long spinning made the forward
+ * 2.5–5.7× slower on a busy 2-core machine, passive waiting costs ~7 % on an idle one; the short spin is as fast as
+ * spinning when idle and close to passive when busy (BENCHMARKS.md, "Threading and environment").
  */
 public final class Engines {
     private static volatile Engine engine;
