@@ -67,17 +67,7 @@ public final class DenseOperator implements MeasurementOperator {
             part[l] = new double[n * k];
             gemv(l, dW[l].data, part[l], null);
         });
-        return sum(part);
-    }
-
-    private double[] sum(double[][] part) {
-        double[] out = new double[n * k];
-        for (double[] q : part) {
-            for (int j = 0; j < out.length; j++) {
-                out[j] += q[j];
-            }
-        }
-        return out;
+        return MeasurementOperator.sumInTargetOrder(part, n * k);
     }
 
     private void gemv(int l, double[] w, double[] out, int[] subset) {
@@ -114,7 +104,7 @@ public final class DenseOperator implements MeasurementOperator {
             part[l] = new double[n * k];
             gemv(l, w.data, part[l], subset);
         });
-        return sum(part);
+        return MeasurementOperator.sumInTargetOrder(part, n * k);
     }
 
     @Override

@@ -76,7 +76,7 @@ public final class FactoredOperator implements MeasurementOperator {
             }
             part[l] = out;
         });
-        return sum(part);
+        return MeasurementOperator.sumInTargetOrder(part, n * k);
     }
 
     /** out[i·K + k] += ⟨q rows of block k, p⟩, each block of length len. */
@@ -96,17 +96,7 @@ public final class FactoredOperator implements MeasurementOperator {
         ensureTransposes();
         double[][] part = new double[m.length][];
         Parallel.forEach(m.length, l -> part[l] = applyLowRankTarget(l, b[l], a[l], subset));
-        return sum(part);
-    }
-
-    private double[] sum(double[][] part) {
-        double[] out = new double[n * k];
-        for (double[] q : part) {
-            for (int j = 0; j < out.length; j++) {
-                out[j] += q[j];
-            }
-        }
-        return out;
+        return MeasurementOperator.sumInTargetOrder(part, n * k);
     }
 
     /** Pᵀ = A Xᵀ [r × T] and Qᵀ = Bᵀ Dᵀ [r × K·T] by axpys over the token axis (vectorisable), then block dots. */

@@ -61,6 +61,20 @@ public interface MeasurementOperator {
     /** Bytes of the arrays this operator stores (its measurement data). */
     long storedBytes();
 
+    /**
+     * Σ_l part[l] over per-target partial outputs (each N×K), added in target order so that results do not depend on
+     * how many threads computed the parts.
+     */
+    static double[] sumInTargetOrder(double[][] part, int size) {
+        double[] out = new double[size];
+        for (double[] q : part) {
+            for (int j = 0; j < size; j++) {
+                out[j] += q[j];
+            }
+        }
+        return out;
+    }
+
     static boolean rowIsZero(double[] c, int i, int k) {
         for (int j = i * k; j < (i + 1) * k; j++) {
             if (c[j] != 0) {

@@ -1,5 +1,6 @@
 package io.lorank.entk;
 
+import io.lorank.linearized.TestProblems;
 import io.lorank.linearized.FactoredOperator;
 import io.lorank.linearized.LinearizedProblem;
 import io.lorank.linearized.LoraFactors;
@@ -63,22 +64,6 @@ class TorchFactoredOperatorTest {
         return m;
     }
 
-    private static double[] randomVector(int len, Random rnd) {
-        double[] v = new double[len];
-        for (int j = 0; j < len; j++) {
-            v[j] = rnd.nextGaussian();
-        }
-        return v;
-    }
-
-    private static DMatrixRMaj[] update(MeasurementOperator op, Random rnd) {
-        DMatrixRMaj[] w = new DMatrixRMaj[op.targets()];
-        for (int l = 0; l < w.length; l++) {
-            w[l] = random(op.rows(l), op.cols(l), rnd);
-        }
-        return w;
-    }
-
     private static long factorBytes() {
         long s = 0;
         for (int l = 0; l < java.targets(); l++) {
@@ -103,7 +88,7 @@ class TorchFactoredOperatorTest {
     @Test
     void applyAndLowRankEqualJava() {
         Random rnd = new Random(1);
-        DMatrixRMaj[] w = update(java, rnd);
+        DMatrixRMaj[] w = TestProblems.randomUpdate(java, rnd);
         assertClose(java.apply(w), torch.apply(w), "apply");
         LoraFactors x = LoraFactors.init(java, 3, true, 1.0, 2);
         assertClose(java.applyLowRank(x.b(), x.a()), torch.applyLowRank(x.b(), x.a()), "applyLowRank");
@@ -117,7 +102,7 @@ class TorchFactoredOperatorTest {
     @Test
     void adjointsEqualJava() {
         Random rnd = new Random(3);
-        double[] c = randomVector(N * K, rnd);
+        double[] c = TestProblems.randomVector(N * K, rnd);
         c[2 * K] = 0;
         c[2 * K + 1] = 0; // a skipped (all-zero) example row
         for (int l = 0; l < java.targets(); l++) {
@@ -137,11 +122,11 @@ class TorchFactoredOperatorTest {
     @Test
     void adjointLowRankEqualsJavaWithAndWithoutCachedProducts() {
         Random rnd = new Random(4);
-        double[] c1 = randomVector(N * K, rnd);
+        double[] c1 = TestProblems.randomVector(N * K, rnd);
         LoraFactors x = LoraFactors.init(java, 3, true, 1.0, 5);
         LoraFactors y = LoraFactors.init(java, 3, true, 1.0, 6);
         torch.applyLowRank(x.b(), x.a()); // caches X Aᵀ, D B at x
-        double[] c2 = randomVector(N * K, rnd);
+        double[] c2 = TestProblems.randomVector(N * K, rnd);
         // cached products hit, miss, hit again; then a new c at the cached point (batched group gradients recomputed)
         LoraFactors[] points = {x, y, x, x};
         for (int step = 0; step < points.length; step++) {
@@ -169,24 +154,7 @@ class TorchFactoredOperatorTest {
 
     @Test
     void adjointIdentity() {
-        Random rnd = new Random(8);
-        DMatrixRMaj[] w = update(torch, rnd);
-        double[] c = randomVector(N * K, rnd);
-        double[] aw = torch.apply(w);
-        double lhs = 0;
-        for (int j = 0; j < c.length; j++) {
-            lhs += aw[j] * c[j];
-        }
-        double rhs = 0;
-        double scale = 0;
-        for (int l = 0; l < java.targets(); l++) {
-            DMatrixRMaj g = torch.adjoint(l, c);
-            for (int j = 0; j < g.data.length; j++) {
-                rhs += g.data[j] * w[l].data[j];
-                scale += Math.abs(g.data[j] * w[l].data[j]);
-            }
-        }
-        assertEquals(lhs, rhs, 1e-5 * scale, "<apply(dW), c> vs <dW, adjoint(c)>, relative to Σ|terms|");
+        TestProblems.assertAdjointIdentity(torch, 8, 1e-5); // fp32 operator: 1e-5 relative to the sum of |terms|
     }
 
     @Test
@@ -196,7 +164,7 @@ class TorchFactoredOperatorTest {
         for (int i = 0; i < N; i++) {
             y[i] = rnd.nextInt(K);
         }
-        double[] f0 = randomVector(N * K, rnd);
+        double[] f0 = TestProblems.randomVector(N * K, rnd);
         LoraConfig cfg = LoraConfig.defaults(2).withMaxIterations(200);
         LoraResult rj = LoraSolver.solve(new LinearizedProblem(java, f0, new Loss.SoftmaxCrossEntropy(y, K), 0.05), cfg);
         LoraResult rt = LoraSolver.solve(new LinearizedProblem(torch, f0, new Loss.SoftmaxCrossEntropy(y, K), 0.05), cfg);
@@ -211,7 +179,7 @@ class TorchFactoredOperatorTest {
         for (int i = 0; i < N; i++) {
             y[i] = rnd.nextInt(K);
         }
-        double[] f0 = randomVector(N * K, rnd);
+        double[] f0 = TestProblems.randomVector(N * K, rnd);
         LinearizedProblem pj = new LinearizedProblem(java, f0, new Loss.SoftmaxCrossEntropy(y, K), 0.05);
         LinearizedProblem pt = new LinearizedProblem(torch, f0, new Loss.SoftmaxCrossEntropy(y, K), 0.05);
         LoraFactors x = LoraSolver.solve(pj, LoraConfig.defaults(2).withMaxIterations(100)).point();
@@ -229,8 +197,8 @@ class TorchFactoredOperatorTest {
     void nothingLeaksAcrossCalls() {
         Random rnd = new Random(12);
         LoraFactors x = LoraFactors.init(java, 3, true, 1.0, 13);
-        double[] c = randomVector(N * K, rnd);
-        DMatrixRMaj[] w = update(java, rnd);
+        double[] c = TestProblems.randomVector(N * K, rnd);
+        DMatrixRMaj[] w = TestProblems.randomUpdate(java, rnd);
         Runnable round = () -> {
             torch.apply(w);
             torch.applyLowRank(x.b(), x.a());
@@ -279,7 +247,7 @@ class TorchFactoredOperatorTest {
                 ds[l] = m.create(dd, new ai.djl.ndarray.types.Shape(K, total, java.rows(l)));
             }
             try (TorchFactoredOperator op = TorchFactoredOperator.of(N, K, tokens, xs, ds)) {
-                DMatrixRMaj[] w = update(java, rnd);
+                DMatrixRMaj[] w = TestProblems.randomUpdate(java, rnd);
                 assertClose(java.apply(w), op.apply(w), "apply, operator built from stacked NDArrays");
                 assertEquals(factorBytes(), op.storedBytes());
             }

@@ -5,7 +5,7 @@ import org.ejml.data.DMatrixRMaj;
 import java.util.Random;
 
 /** Small seeded problems shared by the tests. */
-final class TestProblems {
+public final class TestProblems {
     private TestProblems() {
     }
 
@@ -17,7 +17,7 @@ final class TestProblems {
         return Synthetic.randomFactors(4, outputs, ROWS, COLS, 2, 5, seed);
     }
 
-    static DMatrixRMaj[] randomUpdate(MeasurementOperator op, Random rnd) {
+    public static DMatrixRMaj[] randomUpdate(MeasurementOperator op, Random rnd) {
         DMatrixRMaj[] w = new DMatrixRMaj[op.targets()];
         for (int l = 0; l < w.length; l++) {
             w[l] = new DMatrixRMaj(op.rows(l), op.cols(l));
@@ -28,12 +28,38 @@ final class TestProblems {
         return w;
     }
 
-    static double[] randomVector(int n, Random rnd) {
+    public static double[] randomVector(int n, Random rnd) {
         double[] v = new double[n];
         for (int j = 0; j < n; j++) {
             v[j] = rnd.nextGaussian();
         }
         return v;
+    }
+
+    /**
+     * ⟨𝒜(ΔW), c⟩ = Σ_l ⟨ΔW_l, 𝒜*(c)_l⟩ for a random ΔW and c drawn from {@code seed}, to {@code relTol} times
+     * Σ|terms| (the scale of the sums, so cancellation does not make the check vacuous).
+     */
+    public static void assertAdjointIdentity(MeasurementOperator op, long seed, double relTol) {
+        Random rnd = new Random(seed);
+        DMatrixRMaj[] w = randomUpdate(op, rnd);
+        double[] c = randomVector(op.examples() * op.outputs(), rnd);
+        double[] aw = op.apply(w);
+        double lhs = 0;
+        for (int j = 0; j < c.length; j++) {
+            lhs += aw[j] * c[j];
+        }
+        double rhs = 0;
+        double scale = 0;
+        for (int l = 0; l < op.targets(); l++) {
+            DMatrixRMaj g = op.adjoint(l, c);
+            for (int j = 0; j < g.data.length; j++) {
+                rhs += g.data[j] * w[l].data[j];
+                scale += Math.abs(g.data[j] * w[l].data[j]);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(lhs, rhs, relTol * scale,
+                "<apply(dW), c> vs <dW, adjoint(c)>, relative to the sum of |terms|");
     }
 
     /** A problem with the given loss on op, random f0 and labels, weight decay lambda. */
