@@ -89,12 +89,7 @@ final class SoftmaxObjective {
         double invN = 1.0 / x.length;
         for (int i = 0; i < x.length; i++) {
             for (int c = 0; c < classes; c++) {
-                double r = (p[i][c] - (y[i] == c ? 1 : 0)) * invN;
-                int off = c * dim;
-                for (int j = 0; j < dim; j++) {
-                    g[off + j] += r * x[i][j];
-                }
-                g[classes * dim + c] += r;
+                addToClass(g, i, c, (p[i][c] - (y[i] == c ? 1 : 0)) * invN);
             }
         }
         for (int k = 0; k < classes * dim; k++) {
@@ -120,18 +115,22 @@ final class SoftmaxObjective {
                 pu += p[i][c] * s;
             }
             for (int c = 0; c < classes; c++) {
-                double r = p[i][c] * (u[c] - pu) * invN;
-                int off = c * dim;
-                for (int j = 0; j < dim; j++) {
-                    out[off + j] += r * x[i][j];
-                }
-                out[classes * dim + c] += r;
+                addToClass(out, i, c, p[i][c] * (u[c] - pu) * invN);
             }
         }
         for (int k = 0; k < classes * dim; k++) {
             out[k] += lambda * v[k];
         }
         return out;
+    }
+
+    /** out += r · ∂z_ic/∂θ: r·x_i into class c's weight block and r into its bias. */
+    private void addToClass(double[] out, int i, int c, double r) {
+        int off = c * dim;
+        for (int j = 0; j < dim; j++) {
+            out[off + j] += r * x[i][j];
+        }
+        out[classes * dim + c] += r;
     }
 
     static double norm(double[] v) {
