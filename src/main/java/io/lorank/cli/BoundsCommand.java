@@ -1,7 +1,8 @@
 package io.lorank.cli;
 
 import io.lorank.LorankException;
-import io.lorank.model.LoraTargets;
+import io.lorank.encoder.TargetSelection;
+import io.lorank.model.ModelRegistry;
 import io.lorank.linearized.RankBounds;
 import io.lorank.linearized.TargetShape;
 import io.lorank.util.Json;
@@ -59,7 +60,7 @@ public final class BoundsCommand implements Callable<Integer> {
             throw new LorankException("bounds: give exactly one of --shape MxN[,MxN...] or --model NAME");
         }
         if (model != null) {
-            return LoraTargets.of(LoraTargets.config(model), targetSet).stream()
+            return TargetSelection.select(ModelRegistry.config(model), targetSet).stream()
                     .map(t -> new TargetShape(t.name(), t.out(), t.in())).toList();
         }
         if (copies <= 0) {

@@ -116,6 +116,33 @@ public final class Encoder extends HfBlock implements AutoCloseable {
         }
     }
 
+    /**
+     * The Linear modules of the encoder layers a config describes, as {@link LinearTarget}s in HF order, derived from
+     * the same blocks {@link #load} builds (no weights are read or allocated).
+     */
+    public static List<LinearTarget> linearTargets(EncoderConfig config) {
+        List<LinearTarget> out = new ArrayList<>();
+        for (int i = 0; i < config.numLayers(); i++) {
+            collectTargets(new EncoderLayer(i, config), out);
+        }
+        return List.copyOf(out);
+    }
+
+    /** The loaded encoder's Linear modules (layers, then pooler and MLM head if present) as targets, in HF order. */
+    public List<LinearTarget> targets() {
+        return linears.values().stream().map(l -> new LinearTarget(l.prefix(), l.outFeatures(), l.inFeatures())).toList();
+    }
+
+    private static void collectTargets(HfBlock block, List<LinearTarget> out) {
+        for (var child : block.getChildren().values()) {
+            if (child instanceof Linear l) {
+                out.add(new LinearTarget(l.prefix(), l.outFeatures(), l.inFeatures()));
+            } else if (child instanceof HfBlock h) {
+                collectTargets(h, out);
+            }
+        }
+    }
+
     /** Forward without taps. */
     public EncoderOutput forward(EncoderInput in) {
         return forward(in, null);

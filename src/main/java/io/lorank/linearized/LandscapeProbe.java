@@ -1,7 +1,7 @@
 package io.lorank.linearized;
 
 import io.lorank.LorankException;
-import io.lorank.linearized.solvers.LoraConfig;
+import io.lorank.linearized.solvers.LoraSolverConfig;
 import io.lorank.linearized.solvers.LoraResult;
 import io.lorank.linearized.solvers.LoraSolver;
 import io.lorank.linearized.solvers.SolverStatus;
@@ -23,7 +23,7 @@ public final class LandscapeProbe {
      * @param lora         solver settings (rank and seed replaced)
      * @param hessianSteps Lanczos steps for λ_min (0 = skip)
      */
-    public record Config(int[] ranks, int inits, double tolerance, LoraConfig lora, int hessianSteps) {
+    public record Config(int[] ranks, int inits, double tolerance, LoraSolverConfig lora, int hessianSteps) {
         public Config {
             if (ranks.length == 0 || inits < 1 || !(tolerance > 0) || hessianSteps < 0) {
                 throw new LorankException("landscape probe: need >= 1 rank, --inits >= 1, tolerance > 0, hessian steps >= 0; got "
@@ -62,7 +62,7 @@ public final class LandscapeProbe {
             double eLo = Double.POSITIVE_INFINITY;
             double eHi = Double.NEGATIVE_INFINITY;
             for (int s = 0; s < cfg.inits(); s++) {
-                LoraConfig lc = cfg.lora().withRank(r).withSeed(cfg.lora().seed() + 1000L * r + s);
+                LoraSolverConfig lc = cfg.lora().withRank(r).withSeed(cfg.lora().seed() + 1000L * r + s);
                 LoraResult res = LoraSolver.solve(p, lc);
                 double excess = (res.objective() - convexOptimum) / scale;
                 boolean ok = excess <= cfg.tolerance();

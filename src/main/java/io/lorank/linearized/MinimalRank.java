@@ -2,7 +2,7 @@ package io.lorank.linearized;
 
 import io.lorank.LorankException;
 import io.lorank.linearized.solvers.ConvexResult;
-import io.lorank.linearized.solvers.LoraConfig;
+import io.lorank.linearized.solvers.LoraSolverConfig;
 import io.lorank.linearized.solvers.LoraResult;
 import io.lorank.linearized.solvers.LoraSolver;
 import io.lorank.linearized.solvers.SolverStatus;
@@ -21,7 +21,7 @@ public final class MinimalRank {
      * @param lora        solver settings (its rank is replaced)
      * @param certificate certificate tolerances
      */
-    public record Config(int maxRank, int inits, LoraConfig lora, CertificateConfig certificate) {
+    public record Config(int maxRank, int inits, LoraSolverConfig lora, CertificateConfig certificate) {
         public Config {
             if (maxRank < 1 || inits < 1) {
                 throw new LorankException("minimal rank: --max-rank = " + maxRank + ", --inits = " + inits + ", expected both >= 1");
@@ -49,7 +49,7 @@ public final class MinimalRank {
         List<Attempt> attempts = new ArrayList<>();
         for (int r = 1; r <= cfg.maxRank(); r++) {
             for (int s = 0; s < cfg.inits(); s++) {
-                LoraConfig lc = cfg.lora().withRank(r).withSeed(cfg.lora().seed() + s);
+                LoraSolverConfig lc = cfg.lora().withRank(r).withSeed(cfg.lora().seed() + s);
                 LoraResult res = LoraSolver.solve(p, lc);
                 Certificate.Result cert = Certificate.check(p, res.point(), cfg.certificate(), convex.objective());
                 attempts.add(new Attempt(r, s, res.objective(), res.status(), res.iterations(), cert.verdict(), cert.relativeGap(), cert.maxOpNorm()));

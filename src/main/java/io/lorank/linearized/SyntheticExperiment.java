@@ -5,7 +5,7 @@ import io.lorank.LorankException;
 import io.lorank.linearized.solvers.ConvexConfig;
 import io.lorank.linearized.solvers.ConvexResult;
 import io.lorank.linearized.solvers.ConvexSolver;
-import io.lorank.linearized.solvers.LoraConfig;
+import io.lorank.linearized.solvers.LoraSolverConfig;
 import io.lorank.util.Progress;
 
 import java.util.ArrayList;
@@ -93,9 +93,9 @@ public final class SyntheticExperiment {
     }
 
     /** The probe needs the objective to ~1e-5 relative, not a certificate: stop earlier than the defaults. */
-    static LoraConfig probeSolver(LoraConfig lora) {
-        LoraConfig c = lora.withInit(LoraConfig.Init.BOTH_RANDOM, 1.0);
-        return new LoraConfig(c.rank(), c.method(), c.learningRate(), 10_000, 1e-8, 1e-11, c.init(), c.initScale(), false, c.batchSize(), c.seed());
+    static LoraSolverConfig probeSolver(LoraSolverConfig lora) {
+        LoraSolverConfig c = lora.withInit(LoraSolverConfig.Init.BOTH_RANDOM, 1.0);
+        return new LoraSolverConfig(c.rank(), c.method(), c.learningRate(), 10_000, 1e-8, 1e-11, c.init(), c.initScale(), false, c.batchSize(), c.seed());
     }
 
     static SeedResult runSeed(Config cfg, long seed) {
@@ -105,7 +105,7 @@ public final class SyntheticExperiment {
         double lmax = planted.problem().lambdaMax();
         LinearizedProblem p = planted.problem().withLambda(cfg.lambdaFraction() * lmax);
         ConvexResult cvx = ConvexSolver.solve(p, ConvexConfig.defaults());
-        LoraConfig lora = LoraConfig.defaults(1).withSeed(seed);
+        LoraSolverConfig lora = LoraSolverConfig.defaults(1).withSeed(seed);
         MinimalRank.Result mr = MinimalRank.find(p, new MinimalRank.Config(cfg.maxRank(), cfg.inits(), lora, CertificateConfig.defaults()), cvx);
         List<LandscapeProbe.RankSummary> probe = List.of();
         List<LandscapeProbe.Run> probeRuns = List.of();

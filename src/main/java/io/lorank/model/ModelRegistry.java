@@ -41,4 +41,19 @@ public final class ModelRegistry {
     private static EncoderConfig bertSmall(int layers) {
         return new EncoderConfig(Architecture.BERT, 384, layers, 12, 1536, HiddenAct.GELU, 1e-12, 30522, 512, 2, 0);
     }
+
+    /** The config of a known model name or of a Hugging Face folder (its config.json), without loading weights. */
+    public static EncoderConfig config(String nameOrFolder) {
+        var known = find(nameOrFolder);
+        if (known.isPresent()) {
+            return known.get().config();
+        }
+        java.nio.file.Path json = java.nio.file.Path.of(nameOrFolder).resolve("config.json");
+        if (java.nio.file.Files.isRegularFile(json)) {
+            return EncoderConfig.read(json);
+        }
+        throw new io.lorank.LorankException("--model: '" + nameOrFolder + "' is neither a known model ("
+                + all().stream().map(KnownModel::name).toList()
+                + ") nor a folder with config.json; run `lorank models` for the list");
+    }
 }

@@ -7,7 +7,7 @@ import io.lorank.linearized.LoraFactors;
 import io.lorank.linearized.Loss;
 import io.lorank.linearized.MeasurementOperator;
 import io.lorank.linearized.Synthetic;
-import io.lorank.linearized.solvers.LoraConfig;
+import io.lorank.linearized.solvers.LoraSolverConfig;
 import io.lorank.linearized.solvers.LoraResult;
 import io.lorank.linearized.solvers.LoraSolver;
 import org.ejml.data.DMatrixRMaj;
@@ -165,7 +165,7 @@ class TorchFactoredOperatorTest {
             y[i] = rnd.nextInt(K);
         }
         double[] f0 = TestProblems.randomVector(N * K, rnd);
-        LoraConfig cfg = LoraConfig.defaults(2).withMaxIterations(200);
+        LoraSolverConfig cfg = LoraSolverConfig.defaults(2).withMaxIterations(200);
         LoraResult rj = LoraSolver.solve(new LinearizedProblem(java, f0, new Loss.SoftmaxCrossEntropy(y, K), 0.05), cfg);
         LoraResult rt = LoraSolver.solve(new LinearizedProblem(torch, f0, new Loss.SoftmaxCrossEntropy(y, K), 0.05), cfg);
         assertTrue(rj.objective() < 0.95 * rj.curve()[0], "the solve makes progress: " + rj.curve()[0] + " -> " + rj.objective());
@@ -182,7 +182,7 @@ class TorchFactoredOperatorTest {
         double[] f0 = TestProblems.randomVector(N * K, rnd);
         LinearizedProblem pj = new LinearizedProblem(java, f0, new Loss.SoftmaxCrossEntropy(y, K), 0.05);
         LinearizedProblem pt = new LinearizedProblem(torch, f0, new Loss.SoftmaxCrossEntropy(y, K), 0.05);
-        LoraFactors x = LoraSolver.solve(pj, LoraConfig.defaults(2).withMaxIterations(100)).point();
+        LoraFactors x = LoraSolver.solve(pj, LoraSolverConfig.defaults(2).withMaxIterations(100)).point();
         io.lorank.linearized.Certificate.Result cj = io.lorank.linearized.Certificate.check(pj, x,
                 io.lorank.linearized.CertificateConfig.defaults(), Double.NaN);
         io.lorank.linearized.Certificate.Result ct = io.lorank.linearized.Certificate.check(pt, x,

@@ -3,7 +3,7 @@ package io.lorank.linearized;
 import io.lorank.linearized.solvers.ConvexConfig;
 import io.lorank.linearized.solvers.ConvexResult;
 import io.lorank.linearized.solvers.ConvexSolver;
-import io.lorank.linearized.solvers.LoraConfig;
+import io.lorank.linearized.solvers.LoraSolverConfig;
 import io.lorank.linearized.solvers.LoraResult;
 import io.lorank.linearized.solvers.LoraSolver;
 import org.ejml.data.DMatrixRMaj;
@@ -72,7 +72,7 @@ class CertificateTest {
     @Test
     void earlyStoppedIterateIsNotConverged() {
         LinearizedProblem p = TestProblems.problem(TestProblems.factored(2, 51), Synthetic.LossKind.SQUARED, 0.05, 52);
-        LoraResult early = LoraSolver.solve(p, LoraConfig.defaults(4).withMaxIterations(3));
+        LoraResult early = LoraSolver.solve(p, LoraSolverConfig.defaults(4).withMaxIterations(3));
         Certificate.Result r = Certificate.check(p, early.point(), CFG, Double.NaN);
         assertEquals(Certificate.Verdict.NOT_CONVERGED, r.verdict(), "stationarity " + r.stationarity() + ", gap " + r.relativeGap());
     }

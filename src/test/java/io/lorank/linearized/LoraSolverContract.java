@@ -1,6 +1,6 @@
 package io.lorank.linearized;
 
-import io.lorank.linearized.solvers.LoraConfig;
+import io.lorank.linearized.solvers.LoraSolverConfig;
 import io.lorank.linearized.solvers.LoraResult;
 import io.lorank.linearized.solvers.LoraSolver;
 import io.lorank.linearized.solvers.SolverStatus;
@@ -14,13 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What every LoRA method must do; each method is a few-line subclass. */
 abstract class LoraSolverContract {
     /** The method under test at rank r, with a step that suits it. */
-    abstract LoraConfig config(int rank);
+    abstract LoraSolverConfig config(int rank);
 
     private final LinearizedProblem problem = TestProblems.problem(TestProblems.factored(2, 201), Synthetic.LossKind.CE, 0.05, 202);
 
     @Test
     void curveStartsAtTheInitAndEndsAtTheReportedPoint() {
-        LoraConfig cfg = config(2);
+        LoraSolverConfig cfg = config(2);
         LoraFactors start = LoraFactors.init(problem.operator(), 2, false, 1.0, 5);
         LoraResult r = LoraSolver.solve(problem, cfg, start);
         assertEquals(problem.loraObjective(start), r.curve()[0], 1e-12, "curve[0] = h(init)");
@@ -39,8 +39,8 @@ abstract class LoraSolverContract {
 
     @Test
     void hugeStepIsReportedNotThrown() {
-        LoraConfig c = config(2);
-        LoraConfig big = new LoraConfig(2, c.method(), 1e6, 50, c.gradientTolerance(), c.relativeTolerance(), c.init(),
+        LoraSolverConfig c = config(2);
+        LoraSolverConfig big = new LoraSolverConfig(2, c.method(), 1e6, 50, c.gradientTolerance(), c.relativeTolerance(), c.init(),
                 c.initScale(), false, c.batchSize(), c.seed());
         LoraResult r = LoraSolver.solve(problem, big);
         // GD backtracks (never diverges); Adam/SGD may diverge, which must come back as a status
@@ -50,21 +50,21 @@ abstract class LoraSolverContract {
 
 class GdContractTest extends LoraSolverContract {
     @Override
-    LoraConfig config(int rank) {
-        return LoraConfig.defaults(rank).withMaxIterations(300);
+    LoraSolverConfig config(int rank) {
+        return LoraSolverConfig.defaults(rank).withMaxIterations(300);
     }
 }
 
 class AdamContractTest extends LoraSolverContract {
     @Override
-    LoraConfig config(int rank) {
-        return LoraConfig.defaults(rank).withMaxIterations(300).withMethod(LoraConfig.Method.ADAM, 0.01);
+    LoraSolverConfig config(int rank) {
+        return LoraSolverConfig.defaults(rank).withMaxIterations(300).withMethod(LoraSolverConfig.Method.ADAM, 0.01);
     }
 }
 
 class SgdContractTest extends LoraSolverContract {
     @Override
-    LoraConfig config(int rank) {
-        return new LoraConfig(rank, LoraConfig.Method.SGD, 0.05, 300, 1e-9, 0, LoraConfig.Init.LORA, 1.0, false, 2, 0);
+    LoraSolverConfig config(int rank) {
+        return new LoraSolverConfig(rank, LoraSolverConfig.Method.SGD, 0.05, 300, 1e-9, 0, LoraSolverConfig.Init.LORA, 1.0, false, 2, 0);
     }
 }

@@ -3,7 +3,7 @@ package io.lorank.linearized;
 import io.lorank.linearized.solvers.ConvexConfig;
 import io.lorank.linearized.solvers.ConvexResult;
 import io.lorank.linearized.solvers.ConvexSolver;
-import io.lorank.linearized.solvers.LoraConfig;
+import io.lorank.linearized.solvers.LoraSolverConfig;
 import io.lorank.linearized.solvers.LoraResult;
 import io.lorank.linearized.solvers.LoraSolver;
 import io.lorank.linearized.solvers.SolverStatus;
@@ -20,7 +20,7 @@ class LoraSolverTest {
     void largeRankReachesConvexOptimum(Synthetic.LossKind kind) {
         LinearizedProblem p = TestProblems.problem(TestProblems.factored(2, 61), kind, 0.05, 62);
         ConvexResult cvx = ConvexSolver.solve(p, ConvexConfig.defaults().withGapTolerance(1e-9));
-        LoraResult lora = LoraSolver.solve(p, LoraConfig.defaults(4));
+        LoraResult lora = LoraSolver.solve(p, LoraSolverConfig.defaults(4));
         double rel = (lora.objective() - cvx.objective()) / Math.abs(cvx.objective());
         assertTrue(Math.abs(rel) < 1e-6, kind + ": LoRA " + lora.objective() + " vs convex " + cvx.objective() + " (rel 1e-6)");
         assertEquals(Certificate.Verdict.CERTIFIED_GLOBAL, Certificate.check(p, lora.point(), CertificateConfig.defaults(), cvx.objective()).verdict());
@@ -34,9 +34,9 @@ class LoraSolverTest {
     @Test
     void adamAndSgdDecreaseTheObjective() {
         LinearizedProblem p = TestProblems.problem(TestProblems.factored(2, 71), Synthetic.LossKind.CE, 0.05, 72);
-        LoraConfig base = LoraConfig.defaults(2).withMaxIterations(400);
-        LoraResult adam = LoraSolver.solve(p, base.withMethod(LoraConfig.Method.ADAM, 0.01));
-        LoraResult sgd = LoraSolver.solve(p, new LoraConfig(2, LoraConfig.Method.SGD, 0.05, 400, 1e-9, 0, LoraConfig.Init.LORA, 1.0, false, 2, 0));
+        LoraSolverConfig base = LoraSolverConfig.defaults(2).withMaxIterations(400);
+        LoraResult adam = LoraSolver.solve(p, base.withMethod(LoraSolverConfig.Method.ADAM, 0.01));
+        LoraResult sgd = LoraSolver.solve(p, new LoraSolverConfig(2, LoraSolverConfig.Method.SGD, 0.05, 400, 1e-9, 0, LoraSolverConfig.Init.LORA, 1.0, false, 2, 0));
         LoraResult gd = LoraSolver.solve(p, base);
         for (LoraResult r : new LoraResult[] {adam, sgd}) {
             assertTrue(r.status() != SolverStatus.DIVERGED);
@@ -48,7 +48,7 @@ class LoraSolverTest {
     @Test
     void frozenAKeepsA() {
         LinearizedProblem p = TestProblems.problem(TestProblems.factored(2, 81), Synthetic.LossKind.SQUARED, 0.05, 82);
-        LoraConfig cfg = new LoraConfig(2, LoraConfig.Method.GD, 1.0, 200, 1e-9, 1e-14, LoraConfig.Init.LORA, 1.0, true, 8, 3);
+        LoraSolverConfig cfg = new LoraSolverConfig(2, LoraSolverConfig.Method.GD, 1.0, 200, 1e-9, 1e-14, LoraSolverConfig.Init.LORA, 1.0, true, 8, 3);
         LoraFactors start = LoraFactors.init(p.operator(), 2, false, 1.0, 3);
         LoraResult r = LoraSolver.solve(p, cfg, start);
         for (int l = 0; l < start.targets(); l++) {

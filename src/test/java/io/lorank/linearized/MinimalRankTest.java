@@ -3,7 +3,7 @@ package io.lorank.linearized;
 import io.lorank.linearized.solvers.ConvexConfig;
 import io.lorank.linearized.solvers.ConvexResult;
 import io.lorank.linearized.solvers.ConvexSolver;
-import io.lorank.linearized.solvers.LoraConfig;
+import io.lorank.linearized.solvers.LoraSolverConfig;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,7 +20,7 @@ class MinimalRankTest {
         LinearizedProblem p = p0.withLambda(1e-3 * p0.lambdaMax());
         ConvexResult cvx = ConvexSolver.solve(p, ConvexConfig.defaults());
         assertEquals(2, cvx.ranks()[0], "convex rank");
-        MinimalRank.Result r = MinimalRank.find(p, new MinimalRank.Config(4, 2, LoraConfig.defaults(1), CertificateConfig.defaults()), cvx);
+        MinimalRank.Result r = MinimalRank.find(p, new MinimalRank.Config(4, 2, LoraSolverConfig.defaults(1), CertificateConfig.defaults()), cvx);
         assertEquals(2, r.minimalRank(), "minimal certified rank; attempts " + r.attempts());
         MinimalRank.Attempt rank1 = r.attempts().get(0);
         assertEquals(1, rank1.rank());
@@ -35,7 +35,7 @@ class MinimalRankTest {
         ConvexResult cvx = ConvexSolver.solve(p, ConvexConfig.defaults());
         int r = cvx.ranks()[0];
         LandscapeProbe.Result res = LandscapeProbe.run(p, new LandscapeProbe.Config(new int[] {r, r + 1}, 3, 1e-6,
-                LoraConfig.defaults(1).withInit(LoraConfig.Init.BOTH_RANDOM, 1.0), 60), cvx.objective());
+                LoraSolverConfig.defaults(1).withInit(LoraSolverConfig.Init.BOTH_RANDOM, 1.0), 60), cvx.objective());
         for (LandscapeProbe.RankSummary s : res.summary()) {
             assertEquals(1.0, s.fraction(), "rank " + s.rank() + ": runs " + res.runs());
             // at the global optimum the LoRA Hessian is PSD up to the solver's accuracy

@@ -74,11 +74,11 @@ public final class LoraSolver {
         return g;
     }
 
-    public static LoraResult solve(LinearizedProblem p, LoraConfig cfg) {
-        return solve(p, cfg, LoraFactors.init(p.operator(), cfg.rank(), cfg.init() == LoraConfig.Init.BOTH_RANDOM, cfg.initScale(), cfg.seed()));
+    public static LoraResult solve(LinearizedProblem p, LoraSolverConfig cfg) {
+        return solve(p, cfg, LoraFactors.init(p.operator(), cfg.rank(), cfg.init() == LoraSolverConfig.Init.BOTH_RANDOM, cfg.initScale(), cfg.seed()));
     }
 
-    public static LoraResult solve(LinearizedProblem p, LoraConfig cfg, LoraFactors start) {
+    public static LoraResult solve(LinearizedProblem p, LoraSolverConfig cfg, LoraFactors start) {
         long t0 = System.nanoTime();
         boolean[] frozen = frozenMask(start, cfg.freezeA());
         return switch (cfg.method()) {
@@ -112,7 +112,7 @@ public final class LoraSolver {
         return s;
     }
 
-    private static LoraResult gd(LinearizedProblem p, LoraConfig cfg, LoraFactors start, boolean[] frozen, long t0) {
+    private static LoraResult gd(LinearizedProblem p, LoraSolverConfig cfg, LoraFactors start, boolean[] frozen, long t0) {
         double[] x = start.flatten();
         LoraFactors xf = start.copy();
         Evaluation e = evaluate(p, xf, null);
@@ -181,7 +181,7 @@ public final class LoraSolver {
         return new LoraResult(xf, h, Arrays.copyOf(curve, it + 1), it, status, Math.sqrt(gn2), seconds(t0));
     }
 
-    private static LoraResult adam(LinearizedProblem p, LoraConfig cfg, LoraFactors start, boolean[] frozen, long t0) {
+    private static LoraResult adam(LinearizedProblem p, LoraSolverConfig cfg, LoraFactors start, boolean[] frozen, long t0) {
         final double b1 = 0.9, b2 = 0.999, eps = 1e-12;
         double[] x = start.flatten();
         double[] m1 = new double[x.length];
@@ -226,7 +226,7 @@ public final class LoraSolver {
         return new LoraResult(xf, e.objective(), Arrays.copyOf(curve, it + 1), it, status, gn, seconds(t0));
     }
 
-    private static LoraResult sgd(LinearizedProblem p, LoraConfig cfg, LoraFactors start, boolean[] frozen, long t0) {
+    private static LoraResult sgd(LinearizedProblem p, LoraSolverConfig cfg, LoraFactors start, boolean[] frozen, long t0) {
         int n = p.examples();
         int bs = Math.min(cfg.batchSize(), n);
         int perEpoch = (n + bs - 1) / bs;

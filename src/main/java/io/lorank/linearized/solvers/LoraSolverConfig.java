@@ -18,13 +18,13 @@ import io.lorank.LorankException;
  * @param batchSize          SGD minibatch size (examples)
  * @param seed               init and minibatch seed
  */
-public record LoraConfig(int rank, Method method, double learningRate, int maxIterations, double gradientTolerance,
+public record LoraSolverConfig(int rank, Method method, double learningRate, int maxIterations, double gradientTolerance,
                          double relativeTolerance, Init init, double initScale, boolean freezeA, int batchSize, long seed) {
     public enum Method { GD, ADAM, SGD }
 
     public enum Init { LORA, BOTH_RANDOM }
 
-    public LoraConfig {
+    public LoraSolverConfig {
         if (rank < 1) {
             throw new LorankException("--rank = " + rank + ", expected >= 1");
         }
@@ -46,27 +46,27 @@ public record LoraConfig(int rank, Method method, double learningRate, int maxIt
     }
 
     /** GD with line search, rank r, LoRA init of scale 1, 20 000 iterations, tolerances 1e-9 / 1e-14. */
-    public static LoraConfig defaults(int rank) {
-        return new LoraConfig(rank, Method.GD, 1.0, 20_000, 1e-9, 1e-14, Init.LORA, 1.0, false, 8, 0L);
+    public static LoraSolverConfig defaults(int rank) {
+        return new LoraSolverConfig(rank, Method.GD, 1.0, 20_000, 1e-9, 1e-14, Init.LORA, 1.0, false, 8, 0L);
     }
 
-    public LoraConfig withRank(int r) {
-        return new LoraConfig(r, method, learningRate, maxIterations, gradientTolerance, relativeTolerance, init, initScale, freezeA, batchSize, seed);
+    public LoraSolverConfig withRank(int r) {
+        return new LoraSolverConfig(r, method, learningRate, maxIterations, gradientTolerance, relativeTolerance, init, initScale, freezeA, batchSize, seed);
     }
 
-    public LoraConfig withSeed(long s) {
-        return new LoraConfig(rank, method, learningRate, maxIterations, gradientTolerance, relativeTolerance, init, initScale, freezeA, batchSize, s);
+    public LoraSolverConfig withSeed(long s) {
+        return new LoraSolverConfig(rank, method, learningRate, maxIterations, gradientTolerance, relativeTolerance, init, initScale, freezeA, batchSize, s);
     }
 
-    public LoraConfig withMaxIterations(int it) {
-        return new LoraConfig(rank, method, learningRate, it, gradientTolerance, relativeTolerance, init, initScale, freezeA, batchSize, seed);
+    public LoraSolverConfig withMaxIterations(int it) {
+        return new LoraSolverConfig(rank, method, learningRate, it, gradientTolerance, relativeTolerance, init, initScale, freezeA, batchSize, seed);
     }
 
-    public LoraConfig withMethod(Method mth, double lr) {
-        return new LoraConfig(rank, mth, lr, maxIterations, gradientTolerance, relativeTolerance, init, initScale, freezeA, batchSize, seed);
+    public LoraSolverConfig withMethod(Method mth, double lr) {
+        return new LoraSolverConfig(rank, mth, lr, maxIterations, gradientTolerance, relativeTolerance, init, initScale, freezeA, batchSize, seed);
     }
 
-    public LoraConfig withInit(Init in, double scale) {
-        return new LoraConfig(rank, method, learningRate, maxIterations, gradientTolerance, relativeTolerance, in, scale, freezeA, batchSize, seed);
+    public LoraSolverConfig withInit(Init in, double scale) {
+        return new LoraSolverConfig(rank, method, learningRate, maxIterations, gradientTolerance, relativeTolerance, in, scale, freezeA, batchSize, seed);
     }
 }
