@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 PhaseCommand.class,
                 EvalCommand.class,
                 SyntheticCommand.class,
+                StudyCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,184 @@
+package io.lorank.cli;
+
+import io.lorank.LorankException;
+import io.lorank.data.FewShotSampler;
+import io.lorank.head.Backbone;
+import io.lorank.model.ModelRegistry;
+import io.lorank.study.CellEngine;
+import io.lorank.study.CellRunners;
+import io.lorank.study.CellSpec;
+import io.lorank.study.InProcessEngine;
+import io.lorank.study.Study;
+import io.lorank.study.StudyConfig;
+import io.lorank.study.StudyConfigFile;
+import io.lorank.util.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code lorank study}: run a grid of cells into a resumable results.db; {@code --status DIR} shows where it stands. */
+@Command(name = "study", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = "Run a rank study: every cell of models x tasks x seeds x ranks x modes x heads x lambda "
+                + "fractions, stored in DIR/results.db (SQLite). Resumable: rerun the same command and finished "
+                + "cells are kept, interrupted or failed ones are redone. Exit 0 when every cell is done, "
+                + "10 + the number of failed cells (at most 125) otherwise.",
+        footer = {"", "Modes: eval (a head at W0 over seeds), bounds (both papers' thresholds), synthetic (planted",
+                "  linearized problem: LoRA at each rank, certificate, convex optimum).",
+                "", "Examples:",
+                "  lorank study --tasks wordnet-binary --modes eval,bounds --heads embedding,probe --out runs/s1",
+                "  lorank study --config study.yaml --out runs/s2 --json",
+                "  lorank study --modes synthetic --ranks 1,2,3,4 --lambda-fractions 0.1 --seeds 1,2,3 --out runs/syn",
+                "  lorank study --status runs/s1",
+                "  lorank report runs/s1"})
+public final class StudyCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML/JSON study config (keys: models, tasks, seeds, "
+            + "ranks, modes, heads, lambda_fractions, shots, test_cap, max_length, targets, synthetic); instead of the grid flags.")
+    Path config;
+
+    @Option(names = "--models", split = ",", paramLabel = "M", defaultValue = ModelRegistry.DEFAULT,
+            description = "Encoders (names from `lorank models`, or HF folders).")
+    List<String> models;
+
+    @Option(names = "--tasks", split = ",", paramLabel = "T", description = "Tasks (see `lorank tasks`) or task files.")
+    List<String> tasks;
+
+    @Option(names = "--seeds", split = ",", paramLabel = "S", defaultValue = "13,21,42,87,100", description = "Split seeds.")
+    List<Integer> seeds;
+
+    @Option(names = "--ranks", split = ",", paramLabel = "R", description = "LoRA ranks (rank modes).")
+    List<Integer> ranks;
+
+    @Option(names = "--modes", split = ",", paramLabel = "MODE", defaultValue = "eval,bounds",
+            description = "Modes to run (eval, bounds, synthetic).")
+    List<String> modes;
+
+    @Option(names = "--heads", split = ",", paramLabel = "H", defaultValue = "embedding,probe",
+            description = "Heads for mode eval (mlm, embedding, probe).")
+    List<String> heads;
+
+    @Option(names = "--lambda-fractions", split = ",", paramLabel = "F", description = "λ = F · λ_max, F in (0, 1) (rank modes).")
+    List<Double> lambdaFractions;
+
+    @Option(names = "--shots", defaultValue = "16", description = "k per class.")
+    int shots;
+
+    @Option(names = "--test-cap", defaultValue = "0", paramLabel = "N", description = "Keep at most N test examples; 0 = all.")
+    int testCap;
+
+    @Option(names = "--max-length", defaultValue = "" + Backbone.DEFAULT_MAX_LENGTH, description = "Tokens per input.")
+    int maxLength;
+
+    @Option(names = "--targets", defaultValue = "query,value", description = "LoRA targets (bounds and rank modes).")
+    String targets;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "LM-BFF data folder (default ../shared/data when present).")
+    Path data;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Study folder (results.db, study.json, cache/).")
+    Path out;
+
+    @Option(names = "--status", paramLabel = "DIR", description = "Show done, running and failed cells of DIR; run nothing.")
+    Path status;
+
+    @Option(names = "--force", description = "Start DIR anew when it holds another grid or an incompatible results.db.")
+    boolean force;
+
+    @Option(names = "--json", description = "Print the summary as JSON.")
+    boolean json;
+
+    @Option(names = "--quiet", description = "No progress lines on stderr.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        if (status != null) {
+            Study.Summary s = Study.status(status);
+            System.out.println(json ? Json.write(s) : text(s, true));
+            return exitCode(s);
+        }
+        if (out == null) {
+            throw new LorankException("study: --out DIR is required (or --status DIR to inspect a study)");
+        }
+        StudyConfig cfg = config != null ? StudyConfigFile.read(config) : fromFlags();
+        Study.Summary s = Study.run(cfg, out, data, force, new InProcessEngine(), quiet ? Study.Events.NONE : new Lines(System.err));
+        System.out.println(json ? Json.write(s) : text(s, false));
+        return exitCode(s);
+    }
+
+    StudyConfig fromFlags() {
+        return new StudyConfig(models, tasks, seeds, ranks, modes.stream().map(m -> m.trim().toLowerCase(Locale.ROOT)).toList(),
+                heads, lambdaFractions, shots, testCap, maxLength, targets, null);
+    }
+
+    static int exitCode(Study.Summary s) {
+        return s.failed() == 0 ? 0 : Math.min(125, 10 + s.failed());
+    }
+
+    static String text(Study.Summary s, boolean status) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "study %s: %d cells, %d done, %d failed, %d running, %d not started%n",
+                s.dir(), s.planned(), s.done(), s.failed(), s.running(), s.pending()));
+        if (!status) {
+            sb.append(String.format(Locale.ROOT, "this run: %d computed (%d redone after a failure or interruption), "
+                    + "%d already done and kept, %.1f s%n", s.ran(), s.redone(), s.skipped(), s.seconds()));
+        }
+        for (Study.Failure f : s.failures()) {
+            sb.append("  failed: ").append(f.cell()).append(": ").append(f.error()).append('\n');
+        }
+        if (s.running() > 0 && status) {
+            sb.append("  running cells belong to a study in progress, or to one that was killed: rerun the same command to redo them\n");
+        }
+        sb.append("report: lorank report ").append(s.dir());
+        return sb.toString();
+    }
+
+    /** One progress line per finished cell with the ETA of the whole study. */
+    static final class Lines implements Study.Events {
+        private final PrintStream err;
+
+        Lines(PrintStream err) {
+            this.err = err;
+        }
+
+        @Override
+        public void resumed(int done, int redone, int todo) {
+            if (done > 0 || redone > 0) {
+                err.printf(Locale.ROOT, "study: resuming: %d cells done and kept, %d to redo, %d to run%n", done, redone, todo);
+            }
+        }
+
+        @Override
+        public void cellFinished(int index, int total, CellSpec cell, CellEngine.Outcome o, double eta) {
+            String what;
+            if (o instanceof CellEngine.Done d) {
+                var r = d.output().result();
+                what = r.testMetric() != null ? String.format(Locale.ROOT, "%s %.3f", r.metric(), r.testMetric())
+                        : r.verdict() != null ? r.verdict() : r.paper1Rank() != null
+                        ? "paper-1 r " + r.paper1Rank() + ", paper-2 r " + r.paper2Rank() : "done";
+            } else {
+                what = "FAILED: " + ((CellEngine.Failed) o).error();
+            }
+            err.printf(Locale.ROOT, "[%d/%d] %s: %s (%.1f s, ETA %s)%n", index, total, cell.label(), what,
+                    o.timing().seconds(), eta(eta));
+        }
+
+        private static String eta(double s) {
+            long t = Math.round(s);
+            return t >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60)
+                    : String.format(Locale.ROOT, "%d:%02d", t / 60, t % 60);
+        }
+    }
+
+    static List<String> modeNames() {
+        return CellRunners.names();
+    }
+
+    static List<Integer> defaultSeeds() {
+        return FewShotSampler.DEFAULT_SEEDS;
+    }
+}

@@ -1,0 +1,32 @@
+package io.lorank.study;
+
+import java.util.List;
+
+/**
+ * Runs cells and reports each one's start and outcome to the driver, which alone writes the database. The
+ * in-process engine runs them one after another here; a distributed engine can ship the (serialisable) specs to
+ * workers and call the listener as outcomes come back. Listener calls come from one thread at a time.
+ */
+public interface CellEngine {
+    /** Runs {@code cells}; returns when every cell has a reported outcome. */
+    void run(List<CellSpec> cells, CellContext context, Listener listener);
+
+    /** What a cell ended with. */
+    sealed interface Outcome permits Done, Failed {
+        CellTiming timing();
+    }
+
+    record Done(CellRunner.Output output, CellTiming timing) implements Outcome {
+    }
+
+    /** @param error one line: what went wrong in this cell */
+    record Failed(String error, CellTiming timing) implements Outcome {
+    }
+
+    /** Called before a cell starts and after it ends. */
+    interface Listener {
+        void started(CellSpec cell);
+
+        void finished(CellSpec cell, Outcome outcome);
+    }
+}

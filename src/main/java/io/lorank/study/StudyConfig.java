@@ -1,0 +1,201 @@
+package io.lorank.study;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.lorank.LorankException;
+import io.lorank.eval.Evaluation;
+import io.lorank.head.HeadKind;
+import io.lorank.model.ModelRegistry;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A study's grid, validated: models × tasks × seeds × ranks × modes × heads × λ fractions. Each mode uses the
+ * dimensions it needs ({@link #expand()}): {@code eval} models × tasks × seeds × heads; {@code bounds} models ×
+ * tasks; {@code synthetic} seeds × ranks × λ fractions on the {@link #synthetic} problem. Its canonical JSON hash
+ * names the grid: a study folder holds one grid.
+ *
+ * @param shots     k per class
+ * @param testCap   keep at most this many test examples (0: all)
+ * @param maxLength tokens per input
+ * @param targets   LoRA targets (a {@code TargetSelection} spec) for the rank modes and the bounds
+ * @param synthetic the planted problem of mode {@code synthetic} (null when that mode is not run)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StudyConfig(List<String> models, List<String> tasks, List<Integer> seeds, List<Integer> ranks,
+                          List<String> modes, List<String> heads, List<Double> lambdaFractions, int shots, int testCap,
+                          int maxLength, String targets, Synthetic synthetic) {
+
+    /** Settings of the planted synthetic problem. */
+    public record Synthetic(int m, int n, int examples, int outputs, int plantedRank, String loss, int inits) {
+        public Synthetic {
+            if (m < 1 || n < 1 || examples < 1 || outputs < 1) {
+                throw new LorankException("synthetic: m, n, examples and outputs must be >= 1; got " + m + ", " + n
+                        + ", " + examples + ", " + outputs);
+            }
+            if (plantedRank < 1 || plantedRank > Math.min(m, n)) {
+                throw new LorankException("synthetic.planted_rank: " + plantedRank + " is not allowed; expected 1.." + Math.min(m, n));
+            }
+            if (inits < 1) {
+                throw new LorankException("synthetic.inits: " + inits + " is not allowed; expected >= 1");
+            }
+            if (!List.of("ce", "squared", "logistic").contains(loss)) {
+                throw new LorankException("synthetic.loss: '" + loss + "' is not a loss; allowed: ce, squared, logistic");
+            }
+        }
+
+        public static Synthetic defaults() {
+            return new Synthetic(24, 24, 16, 2, 2, "ce", 1);
+        }
+
+        String taskName() {
+            return "synthetic-" + m + "x" + n + "-N" + examples + "-K" + outputs + "-r" + plantedRank + "-" + loss;
+        }
+    }
+
+    public StudyConfig {
+        modes = nonEmpty("modes", modes);
+        boolean realModes = modes.stream().anyMatch(m -> !m.equals("synthetic"));
+        models = realModes ? nonEmpty("models", models) : List.of();
+        tasks = realModes ? nonEmpty("tasks", tasks) : List.of();
+        seeds = nonEmpty("seeds", seeds);
+        ranks = ranks == null ? List.of() : List.copyOf(ranks);
+        heads = heads == null ? List.of() : List.copyOf(heads);
+        lambdaFractions = lambdaFractions == null ? List.of() : List.copyOf(lambdaFractions);
+        for (int s : seeds) {
+            if (s < 0) {
+                throw new LorankException("seeds: " + s + " is not allowed; expected seeds >= 0");
+            }
+        }
+        for (int r : ranks) {
+            if (r < 1) {
+                throw new LorankException("ranks: " + r + " is not allowed; expected ranks >= 1");
+            }
+        }
+        for (double f : lambdaFractions) {
+            if (!(f > 0 && f < 1)) {
+                throw new LorankException("lambda_fractions: " + f + " is not allowed; expected values in (0, 1)");
+            }
+        }
+        if (shots < 1) {
+            throw new LorankException("shots: " + shots + " is not allowed; expected k >= 1");
+        }
+        if (testCap < 0) {
+            throw new LorankException("test_cap: " + testCap + " is not allowed; expected 0 (all) or a positive count");
+        }
+        if (maxLength < 8 || maxLength > 8192) {
+            throw new LorankException("max_length: " + maxLength + " is not allowed; expected 8..8192");
+        }
+        if (targets == null || targets.isBlank()) {
+            targets = BoundsCellRunner.DEFAULT_TARGETS;
+        }
+        for (String m : modes) {
+            CellRunners.get(m);
+        }
+        if (modes.contains("eval") && heads.isEmpty()) {
+            throw new LorankException("heads: empty, but mode eval needs at least one head; allowed: mlm, embedding, probe");
+        }
+        if (modes.contains("synthetic")) {
+            if (ranks.isEmpty() || lambdaFractions.isEmpty()) {
+                throw new LorankException("mode synthetic needs ranks and lambda_fractions, e.g. ranks 1,2,4 and lambda_fractions 0.1");
+            }
+            if (synthetic == null) {
+                synthetic = Synthetic.defaults();
+            }
+        } else {
+            synthetic = null;
+        }
+    }
+
+    private static <T> List<T> nonEmpty(String key, List<T> v) {
+        if (v == null || v.isEmpty()) {
+            throw new LorankException(key + ": empty; give at least one value (--" + key.replace('_', '-') + ")");
+        }
+        if (v.stream().distinct().count() != v.size()) {
+            throw new LorankException(key + ": " + v + " repeats a value; give each once");
+        }
+        return List.copyOf(v);
+    }
+
+    /** Checks every model, task and head name (one-line errors listing the known ones). Reads no weights. */
+    public void validateNames() {
+        boolean needsModel = modes.stream().anyMatch(m -> !m.equals("synthetic"));
+        if (needsModel) {
+            for (String m : models) {
+                ModelRegistry.config(m);
+            }
+            for (String t : tasks) {
+                Evaluation.resolveTask(t);
+            }
+        }
+        if (modes.contains("eval")) {
+            for (String h : heads) {
+                HeadKind.parse(h);
+            }
+        }
+    }
+
+    /** The grid's cells, in a fixed order (mode, model, task, seed, head/rank, λ). */
+    public List<CellSpec> expand() {
+        List<CellSpec> out = new ArrayList<>();
+        for (String mode : modes) {
+            switch (mode) {
+                case "eval" -> {
+                    for (String model : models) {
+                        for (String task : tasks) {
+                            for (int seed : seeds) {
+                                for (String head : heads) {
+                                    out.add(new CellSpec(mode, model, task, seed, shots, head, null, null, evalOptions()));
+                                }
+                            }
+                        }
+                    }
+                }
+                case "bounds" -> {
+                    for (String model : models) {
+                        for (String task : tasks) {
+                            out.add(new CellSpec(mode, model, task, null, shots, null, null, null, Map.of("targets", targets)));
+                        }
+                    }
+                }
+                case "synthetic" -> {
+                    Map<String, Object> o = new LinkedHashMap<>();
+                    o.put("m", synthetic.m());
+                    o.put("n", synthetic.n());
+                    o.put("examples", synthetic.examples());
+                    o.put("outputs", synthetic.outputs());
+                    o.put("planted_rank", synthetic.plantedRank());
+                    o.put("loss", synthetic.loss());
+                    o.put("inits", synthetic.inits());
+                    for (int seed : seeds) {
+                        for (int rank : ranks) {
+                            for (double f : lambdaFractions) {
+                                out.add(new CellSpec(mode, null, synthetic.taskName(), seed, null, null, rank, f, o));
+                            }
+                        }
+                    }
+                }
+                default -> throw new LorankException("modes: '" + mode + "' has no grid expansion; available: "
+                        + String.join(", ", CellRunners.names()));
+            }
+        }
+        for (CellSpec c : out) {
+            CellRunners.get(c.mode()).validate(c);
+        }
+        return out;
+    }
+
+    private Map<String, Object> evalOptions() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("test_cap", testCap);
+        o.put("max_length", maxLength);
+        return o;
+    }
+
+    /** SHA-256 of the canonical JSON: the grid's identity. */
+    public String hash() {
+        return Canonical.hash(this);
+    }
+}

@@ -1,0 +1,152 @@
+package io.lorank.study;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.lorank.LorankException;
+import io.lorank.head.Backbone;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a study config from YAML (or JSON). Keys (snake_case), each optional unless the modes need it:
+ * <pre>
+ * models: [all-minilm-l6-v2]        tasks: [wordnet-binary]       seeds: [13, 21, 42, 87, 100]
+ * modes: [eval, bounds]             heads: [embedding, probe]     ranks: [1, 2, 4, 8]
+ * lambda_fractions: [0.1]           shots: 16                     test_cap: 0
+ * max_length: 256                   targets: query,value
+ * synthetic: {m: 24, n: 24, examples: 16, outputs: 2, planted_rank: 2, loss: ce, inits: 1}
+ * </pre>
+ * An unknown key or a value of the wrong type is a one-line error naming the file, the key and what is allowed.
+ */
+public final class StudyConfigFile {
+    public static final List<String> KEYS = List.of("models", "tasks", "seeds", "ranks", "modes", "heads",
+            "lambda_fractions", "shots", "test_cap", "max_length", "targets", "synthetic");
+    public static final List<String> SYNTHETIC_KEYS = List.of("m", "n", "examples", "outputs", "planted_rank", "loss", "inits");
+
+    private StudyConfigFile() {
+    }
+
+    public static StudyConfig read(Path file) {
+        Map<String, Object> root;
+        try {
+            Object v = new ObjectMapper(new YAMLFactory()).readValue(Files.readString(file), Object.class);
+            if (!(v instanceof Map)) {
+                throw new LorankException(file + ": expected a mapping of keys (" + String.join(", ", KEYS) + ")");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) v;
+            root = m;
+        } catch (IOException e) {
+            throw new LorankException(file + ": cannot read the study config ("
+                    + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+        Reader r = new Reader(file, root, KEYS, "");
+        StudyConfig.Synthetic syn = null;
+        if (root.get("synthetic") != null) {
+            if (!(root.get("synthetic") instanceof Map)) {
+                throw new LorankException(file + ": key 'synthetic' must be a mapping of " + String.join(", ", SYNTHETIC_KEYS));
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> sm = (Map<String, Object>) root.get("synthetic");
+            Reader s = new Reader(file, sm, SYNTHETIC_KEYS, "synthetic.");
+            StudyConfig.Synthetic d = StudyConfig.Synthetic.defaults();
+            syn = new StudyConfig.Synthetic(s.integer("m", d.m()), s.integer("n", d.n()),
+                    s.integer("examples", d.examples()), s.integer("outputs", d.outputs()),
+                    s.integer("planted_rank", d.plantedRank()), s.string("loss", d.loss()), s.integer("inits", d.inits()));
+        }
+        try {
+            return new StudyConfig(r.strings("models", List.of(io.lorank.model.ModelRegistry.DEFAULT)),
+                    r.strings("tasks", null), r.integers("seeds", io.lorank.data.FewShotSampler.DEFAULT_SEEDS),
+                    r.integers("ranks", List.of()), r.strings("modes", null), r.strings("heads", List.of()),
+                    r.doubles("lambda_fractions", List.of()), r.integer("shots", 16), r.integer("test_cap", 0),
+                    r.integer("max_length", Backbone.DEFAULT_MAX_LENGTH), r.string("targets", null), syn);
+        } catch (LorankException e) {
+            throw new LorankException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Typed access to one mapping with key checks. */
+    private record Reader(Path file, Map<String, Object> map, List<String> allowed, String prefix) {
+        Reader {
+            for (String k : map.keySet()) {
+                if (!allowed.contains(k)) {
+                    throw new LorankException(file + ": unknown key '" + prefix + k + "'; allowed keys: "
+                            + String.join(", ", allowed));
+                }
+            }
+        }
+
+        private List<Object> list(String key) {
+            Object v = map.get(key);
+            if (v == null) {
+                return null;
+            }
+            if (v instanceof List<?> l) {
+                return new ArrayList<>(l);
+            }
+            if (v instanceof String s) {
+                return new ArrayList<>(List.of((Object[]) s.split(",")));
+            }
+            return new ArrayList<>(List.of(v));
+        }
+
+        List<String> strings(String key, List<String> fallback) {
+            List<Object> l = list(key);
+            return l == null ? fallback : l.stream().map(o -> o.toString().trim()).toList();
+        }
+
+        List<Integer> integers(String key, List<Integer> fallback) {
+            List<Object> l = list(key);
+            if (l == null) {
+                return fallback;
+            }
+            List<Integer> out = new ArrayList<>();
+            for (Object o : l) {
+                out.add(toInt(key, o));
+            }
+            return out;
+        }
+
+        List<Double> doubles(String key, List<Double> fallback) {
+            List<Object> l = list(key);
+            if (l == null) {
+                return fallback;
+            }
+            List<Double> out = new ArrayList<>();
+            for (Object o : l) {
+                try {
+                    out.add(o instanceof Number n ? n.doubleValue() : Double.parseDouble(o.toString().trim()));
+                } catch (NumberFormatException e) {
+                    throw new LorankException(file + ": key '" + prefix + key + "': '" + o + "' is not a number");
+                }
+            }
+            return out;
+        }
+
+        int integer(String key, int fallback) {
+            Object v = map.get(key);
+            return v == null ? fallback : toInt(key, v);
+        }
+
+        String string(String key, String fallback) {
+            Object v = map.get(key);
+            return v == null ? fallback : v.toString().trim();
+        }
+
+        private int toInt(String key, Object o) {
+            if (o instanceof Integer i) {
+                return i;
+            }
+            try {
+                return Integer.parseInt(o.toString().trim());
+            } catch (NumberFormatException e) {
+                throw new LorankException(file + ": key '" + prefix + key + "': '" + o + "' is not an integer");
+            }
+        }
+    }
+}
