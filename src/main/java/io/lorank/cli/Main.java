@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
                 EvalCommand.class,
                 SyntheticCommand.class,
                 StudyCommand.class,
+                ReportCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -3,6 +3,7 @@ package io.lorank.cli;
 import io.lorank.LorankException;
 import io.lorank.data.FewShotSampler;
 import io.lorank.head.Backbone;
+import io.lorank.cli.options.Converters;
 import io.lorank.model.ModelRegistry;
 import io.lorank.study.CellEngine;
 import io.lorank.study.CellRunners;
@@ -11,7 +12,7 @@ import io.lorank.study.InProcessEngine;
 import io.lorank.study.Study;
 import io.lorank.study.StudyConfig;
 import io.lorank.study.StudyConfigFile;
-import io.lorank.util.Json;
+import io.lorank.study.Canonical;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,10 +48,10 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--tasks", split = ",", paramLabel = "T", description = "Tasks (see `lorank tasks`) or task files.")
     List<String> tasks;
 
-    @Option(names = "--seeds", split = ",", paramLabel = "S", defaultValue = "13,21,42,87,100", description = "Split seeds.")
+    @Option(names = "--seeds", split = ",", paramLabel = "S", defaultValue = "13,21,42,87,100", converter = Converters.NonNegativeInt.class, description = "Split seeds.")
     List<Integer> seeds;
 
-    @Option(names = "--ranks", split = ",", paramLabel = "R", description = "LoRA ranks (rank modes).")
+    @Option(names = "--ranks", split = ",", paramLabel = "R", converter = Converters.PositiveInt.class, description = "LoRA ranks (rank modes).")
     List<Integer> ranks;
 
     @Option(names = "--modes", split = ",", paramLabel = "MODE", defaultValue = "eval,bounds",
@@ -64,13 +65,13 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--lambda-fractions", split = ",", paramLabel = "F", description = "λ = F · λ_max, F in (0, 1) (rank modes).")
     List<Double> lambdaFractions;
 
-    @Option(names = "--shots", defaultValue = "16", description = "k per class.")
+    @Option(names = "--shots", defaultValue = "16", converter = Converters.PositiveInt.class, description = "k per class.")
     int shots;
 
-    @Option(names = "--test-cap", defaultValue = "0", paramLabel = "N", description = "Keep at most N test examples; 0 = all.")
+    @Option(names = "--test-cap", defaultValue = "0", paramLabel = "N", converter = Converters.NonNegativeInt.class, description = "Keep at most N test examples; 0 = all.")
     int testCap;
 
-    @Option(names = "--max-length", defaultValue = "" + Backbone.DEFAULT_MAX_LENGTH, description = "Tokens per input.")
+    @Option(names = "--max-length", defaultValue = "" + Backbone.DEFAULT_MAX_LENGTH, converter = Converters.PositiveInt.class, description = "Tokens per input.")
     int maxLength;
 
     @Option(names = "--targets", defaultValue = "query,value", description = "LoRA targets (bounds and rank modes).")
@@ -91,22 +92,19 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as JSON.")
     boolean json;
 
-    @Option(names = "--quiet", description = "No progress lines on stderr.")
-    boolean quiet;
-
     @Override
     public Integer call() {
         if (status != null) {
             Study.Summary s = Study.status(status);
-            System.out.println(json ? Json.write(s) : text(s, true));
+            System.out.println(json ? Canonical.pretty(s) : text(s, true));
             return exitCode(s);
         }
         if (out == null) {
             throw new LorankException("study: --out DIR is required (or --status DIR to inspect a study)");
         }
         StudyConfig cfg = config != null ? StudyConfigFile.read(config) : fromFlags();
-        Study.Summary s = Study.run(cfg, out, data, force, new InProcessEngine(), quiet ? Study.Events.NONE : new Lines(System.err));
-        System.out.println(json ? Json.write(s) : text(s, false));
+        Study.Summary s = Study.run(cfg, out, data, force, new InProcessEngine(), io.lorank.util.Progress.quiet() ? Study.Events.NONE : new Lines(System.err));
+        System.out.println(json ? Canonical.pretty(s) : text(s, false));
         return exitCode(s);
     }
 

@@ -3,7 +3,6 @@ package io.lorank.study;
 import io.lorank.Lorank;
 import io.lorank.LorankException;
 import io.lorank.util.AtomicFiles;
-import io.lorank.util.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +24,7 @@ public final class Study {
     public static final String CONFIG_FILE = "study.json";
     public static final String CACHE_DIR = "cache";
     private static final Set<String> OWN_FILES = Set.of(ResultsDb.FILE, ResultsDb.FILE + "-journal", CONFIG_FILE,
-            StudyLock.FILE, CACHE_DIR, "report.html", "tables.csv", "tables.md");
+            StudyLock.FILE, CACHE_DIR, "report.html", "tables", "tables.md", "phase");
 
     /** Progress events for the CLI. {@code eta}: seconds left for the whole study, NaN before the first cell. */
     public interface Events {
@@ -92,7 +91,7 @@ public final class Study {
                     meta.put("created", java.time.Instant.now().toString());
                     db.initialize(meta, plan);
                 }
-                AtomicFiles.writeString(dir.resolve(CONFIG_FILE), Json.write(cfg) + "\n");
+                AtomicFiles.writeString(dir.resolve(CONFIG_FILE), Canonical.pretty(cfg) + "\n");
                 Map<String, ResultsDb.Status> before = db.statuses();
                 List<CellSpec> todo = new ArrayList<>();
                 int redone = 0;

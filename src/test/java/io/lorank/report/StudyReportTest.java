@@ -1,0 +1,103 @@
+package io.lorank.report;
+
+import io.lorank.study.CellResult;
+import io.lorank.study.CellSpec;
+import io.lorank.study.InProcessEngine;
+import io.lorank.study.ResultsDb;
+import io.lorank.study.Study;
+import io.lorank.study.StudyConfig;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** report.html parses as HTML, embeds one non-empty PNG per plot and nothing external; tables agree with the cells. */
+class StudyReportTest {
+    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G'};
+
+    @Test
+    void syntheticStudyReport(@TempDir Path dir) throws Exception {
+        StudyConfig cfg = new StudyConfig(null, null, List.of(1, 2), List.of(1, 2, 3), List.of("synthetic"), null,
+                List.of(0.1), 16, 0, 256, null, new StudyConfig.Synthetic(12, 12, 8, 2, 2, "ce", 1));
+        Study.run(cfg, dir, null, false, new InProcessEngine(), Study.Events.NONE);
+        StudyReport.Written w = StudyReport.write(dir);
+        // objective curves, certified fraction, minimal rank vs bounds (no test metric in synthetic cells)
+        assertEquals(3, w.plots());
+        Document doc = checkHtml(w.html(), 3);
+        assertTrue(doc.select("figure img").get(0).attr("alt").contains("LoRA objective per iteration"));
+        Element table = doc.select("table").first();
+        assertEquals(List.of("rank", "seeds", "certified", "objective F", "F − P*"), table.select("th").eachText());
+        assertEquals(3, table.select("tbody tr").size(), "one row per rank");
+        assertTrue(Files.readString(w.markdown()).contains("| 3 | 2 |"), "markdown has the rank-3 row with 2 seeds");
+        assertEquals(1, w.csv().size());
+        assertTrue(Files.readString(w.csv().get(0)).startsWith("rank,seeds,certified"));
+        assertTrue(doc.select("footer").text().contains("Grid hash " + cfg.hash()), "provenance footer names the grid");
+    }
+
+    @Test
+    void accuracyPlotsAndMeanStdTables(@TempDir Path dir) throws Exception {
+        List<CellSpec> plan = new ArrayList<>();
+        List<CellResult> results = new ArrayList<>();
+        double[] acc = {0.70, 0.80};
+        for (int s = 0; s < 2; s++) {
+            plan.add(new CellSpec("eval", "m", "task-a", 13 + s, 16, "probe", null, null, Map.of()));
+            results.add(CellResult.builder().metric("accuracy", acc[s]).accuracy(acc[s], 100).build());
+            for (int r : new int[] {1, 2, 4}) {
+                plan.add(new CellSpec("linearized", "m", "task-a", 13 + s, 16, null, r, 0.1, Map.of()));
+                results.add(CellResult.builder().metric("accuracy", acc[s] + 0.01 * r).accuracy(acc[s] + 0.01 * r, 100)
+                        .certificate(r >= 2 ? "CERTIFIED_GLOBAL" : "STATIONARY_NOT_GLOBAL", 1e-9, 1.0)
+                        .objective(1.0 / r).convex(0.5, 2).solver("CONVERGED", 10, new double[] {2, 1.5, 1.0 / r})
+                        .bounds(11, 1).build());
+            }
+        }
+        try (ResultsDb db = ResultsDb.open(dir.resolve(ResultsDb.FILE))) {
+            db.initialize(Map.of("schema_version", "1", "grid_hash", "g", "config", "{}"), plan);
+            for (int i = 0; i < plan.size(); i++) {
+                db.markRunning(plan.get(i));
+                db.markDone(plan.get(i).hash(), results.get(i), null, null);
+            }
+        }
+        StudyReport.Written w = StudyReport.write(dir);
+        assertEquals(4, w.plots(), "accuracy vs rank, objective curves, certified fraction, minimal rank vs bounds");
+        Document doc = checkHtml(w.html(), 4);
+        assertTrue(doc.select("figure img").get(0).attr("alt").startsWith("task-a: test accuracy vs LoRA rank"));
+        Element heads = doc.select("table").first();
+        assertEquals(List.of("task-a", "m", "accuracy %", "2", "75.0 (7.1)"), heads.select("tbody td").eachText(),
+                "mean (std) over seeds in percent: 0.70, 0.80 -> 75.0 (7.1)");
+        assertTrue(doc.select("caption").eachText().stream().anyMatch(c -> c.contains("minimal certified rank 2.0 (0.0)")
+                && c.contains("paper-1 r = 11, paper-2 r = 1")), () -> doc.select("caption").eachText().toString());
+    }
+
+    /** Parses, checks every image is an embedded non-empty PNG (no external resources), returns the document. */
+    private static Document checkHtml(Path html, int images) throws Exception {
+        Document doc = Jsoup.parse(html.toFile(), "UTF-8");
+        assertEquals("en", doc.select("html").attr("lang"));
+        List<Element> imgs = doc.select("img");
+        assertEquals(images, imgs.size(), "one image per plot");
+        for (Element img : imgs) {
+            String src = img.attr("src");
+            assertTrue(src.startsWith("data:image/png;base64,"), "embedded, not linked: " + src.substring(0, Math.min(40, src.length())));
+            byte[] png = Base64.getDecoder().decode(src.substring(src.indexOf(',') + 1));
+            assertTrue(png.length > 2000, "a real plot, " + png.length + " bytes");
+            byte[] head = new byte[4];
+            System.arraycopy(png, 0, head, 0, 4);
+            assertArrayEquals(PNG_MAGIC, head);
+            java.awt.image.BufferedImage im = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+            assertEquals(900, im.getWidth());
+        }
+        assertTrue(doc.select("script, link[href], img[src^=http]").isEmpty(), "self-contained");
+        return doc;
+    }
+}
