@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
                 SyntheticCommand.class,
                 StudyCommand.class,
                 ReportCommand.class,
+                DemoCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

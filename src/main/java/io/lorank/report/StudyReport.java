@@ -40,7 +40,9 @@ public final class StudyReport {
                 throw new io.lorank.LorankException(phase + ": cannot read (" + e.getMessage() + ")");
             }
         }
-        List<Table> tables = Tables.all(d);
+        List<Table> tables = new java.util.ArrayList<>();
+        tables.add(AnswerTable.of(d));
+        tables.addAll(Tables.all(d));
         Path html = dir.resolve(HTML);
         AtomicFiles.writeString(html, html(d, plots, tables));
         StringBuilder md = new StringBuilder("# lorank study " + dir.getFileName() + "\n\n");
@@ -73,6 +75,7 @@ public final class StudyReport {
                 .append(". Metrics in percent; mean (sample std) over seeds. Paper 1: Jang, Lee &amp; Ryu (ICML 2024), "
                         + "no spurious local minima once r(r+1)/2 &gt; KN. Paper 2: Park (2026, arXiv 2605.03724), "
                         + "r(m+n) − r² &gt; C*·KN with C* = 1.35.</p>\n");
+        sb.append("<h2>Answer</h2>\n").append(tables.get(0).html());
         sb.append("<h2>Plots</h2>\n");
         for (Plots.Plot p : plots) {
             sb.append("<figure>\n<img alt=\"").append(Table.esc(p.title())).append("\" src=\"data:image/png;base64,")
@@ -80,7 +83,7 @@ public final class StudyReport {
                     .append(Table.esc(p.caption())).append("</figcaption>\n</figure>\n");
         }
         sb.append("<h2>Tables</h2>\n");
-        tables.forEach(t -> sb.append(t.html()));
+        tables.subList(1, tables.size()).forEach(t -> sb.append(t.html()));
         sb.append("<p>The same tables: <code>").append(MARKDOWN).append("</code> and <code>").append(CSV_DIR)
                 .append("/*.csv</code> beside this file.</p>\n");
         Provenance p = d.provenance();

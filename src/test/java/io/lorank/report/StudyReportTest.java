@@ -37,12 +37,14 @@ class StudyReportTest {
         assertEquals(3, w.plots());
         Document doc = checkHtml(w.html(), 3);
         assertTrue(doc.select("figure img").get(0).attr("alt").contains("LoRA objective per iteration"));
-        Element table = doc.select("table").first();
+        Element table = doc.select("table").get(1);
         assertEquals(List.of("rank", "seeds", "certified", "objective F", "F − P*"), table.select("th").eachText());
         assertEquals(3, table.select("tbody tr").size(), "one row per rank");
         assertTrue(Files.readString(w.markdown()).contains("| 3 | 2 |"), "markdown has the rank-3 row with 2 seeds");
-        assertEquals(1, w.csv().size());
-        assertTrue(Files.readString(w.csv().get(0)).startsWith("rank,seeds,certified"));
+        assertEquals(2, w.csv().size(), "the answer and the rank table");
+        assertTrue(Files.readString(w.csv().get(1)).startsWith("rank,seeds,certified"));
+        assertEquals(List.of("synthetic-12x12-N8-K2-r2-ce", "8", "2", "6", "1"),
+                doc.select("table").get(0).select("tbody td").eachText().subList(0, 5), "answer: task, N, K, both bounds");
         assertTrue(doc.select("footer").text().contains("Grid hash " + cfg.hash()), "provenance footer names the grid");
     }
 
@@ -73,7 +75,7 @@ class StudyReportTest {
         assertEquals(4, w.plots(), "accuracy vs rank, objective curves, certified fraction, minimal rank vs bounds");
         Document doc = checkHtml(w.html(), 4);
         assertTrue(doc.select("figure img").get(0).attr("alt").startsWith("task-a: test accuracy vs LoRA rank"));
-        Element heads = doc.select("table").first();
+        Element heads = doc.select("table").get(1);
         assertEquals(List.of("task-a", "m", "accuracy %", "2", "75.0 (7.1)"), heads.select("tbody td").eachText(),
                 "mean (std) over seeds in percent: 0.70, 0.80 -> 75.0 (7.1)");
         assertTrue(doc.select("caption").eachText().stream().anyMatch(c -> c.contains("minimal certified rank 2.0 (0.0)")

@@ -1,0 +1,39 @@
+package io.lorank.cli;
+
+import io.lorank.report.AnswerTable;
+import io.lorank.report.StudyData;
+import io.lorank.report.StudyReport;
+import io.lorank.study.DemoStudy;
+import io.lorank.study.InProcessEngine;
+import io.lorank.study.Study;
+import io.lorank.util.Progress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code lorank demo}: a fixed study on the embedded model and the built-in WordNet tasks, its answer and report. */
+@Command(name = "demo", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = "Run the demo study: all-MiniLM-L6-v2 (embedded) on the built-in WordNet tasks (wordnet-binary, "
+                + "wordnet-5way), 16-shot, seeds 13/21/42/87/100; heads at W0 and both papers' rank thresholds. "
+                + "Resumable; prints the answer table and writes DIR/results.db and DIR/report.html.",
+        footer = {"", "Examples:", "  lorank demo", "  lorank demo --out runs/demo2"})
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/demo", description = "Study folder.")
+    Path out;
+
+    @Option(names = "--force", description = "Start DIR anew when it holds another grid (e.g. from an older lorank).")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        Study.Summary s = Study.run(DemoStudy.config(), out, null, force, new InProcessEngine(),
+                Progress.quiet() ? Study.Events.NONE : new StudyCommand.Lines(System.err));
+        StudyReport.Written w = StudyReport.write(out);
+        System.out.println(AnswerTable.text(AnswerTable.of(StudyData.load(out))));
+        System.out.println(StudyCommand.text(s, false).replaceAll("\nreport: lorank report .*$", ""));
+        System.out.println("report: " + w.html().toAbsolutePath().normalize());
+        return StudyCommand.exitCode(s);
+    }
+}
