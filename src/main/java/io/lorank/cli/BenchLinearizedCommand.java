@@ -58,6 +58,7 @@ public final class BenchLinearizedCommand implements Runnable {
         }
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
+            out.put("cpu", io.lorank.util.CpuInfo.current().summary());
             out.put("rows", rows);
             out.put("peer", peer);
             System.out.println(Json.write(out));
@@ -65,6 +66,8 @@ public final class BenchLinearizedCommand implements Runnable {
         }
         System.out.printf(Locale.ROOT, "N=%d K=%d T=%d r=%d, %d thread(s), median of %d runs after %d warm-up: wall seconds (process CPU seconds)%n",
                 examples, outputs, tokens, rank, io.lorank.linearized.Parallel.threads(), runs, warmup);
+        System.out.println("CPU: " + io.lorank.util.CpuInfo.current().summary());
+        System.out.println("SVT path: " + io.lorank.linearized.solvers.SingularValueThreshold.fastest().name());
         System.out.println("targets x d^2 | LoRA factored | LoRA dense | dense/factored | convex factored | convex dense | SVT part | stored factored | stored dense (storage) | check | load avg");
         for (LinearizedBenchmark.Row r : rows) {
             System.out.printf(Locale.ROOT, "%d x %d^2 | %.4f (%.4f) | %.4f (%.4f) | %.2f | %.3f (%.3f) | %.3f (%.3f) | %.3f | %.1f MB | %.1f MB (%s) | rel diff %.1e | %s%n",
@@ -72,6 +75,10 @@ public final class BenchLinearizedCommand implements Runnable {
                     r.loraDenseSeconds() / r.loraFactoredSeconds(), r.convexFactoredSeconds(), r.cpuConvexFactored(),
                     r.convexDenseSeconds(), r.cpuConvexDense(), r.svtSeconds(), r.factoredBytes() / 1e6, r.denseBytes() / 1e6,
                     r.denseStorage(), r.maxRelativeDifference(), r.loadAverage());
+            if (!Double.isNaN(r.svtReferenceSeconds())) {
+                System.out.printf(Locale.ROOT, "  SVT of the %d targets: %.4f s on the chosen path, %.4f s on the EJML reference (%.1fx)%n",
+                        r.targets(), r.svtSeconds(), r.svtReferenceSeconds(), r.svtReferenceSeconds() / r.svtSeconds());
+            }
             LinearizedBenchmark.Extra t = r.extra();
             if (t != null) {
                 System.out.printf(Locale.ROOT, "  %s: LoRA %.4f (%.4f) = %.2fx faster than factored | convex %.3f (%.3f) | stored %.1f MB (fp32 X, D) | rel diff vs factored %.1e%n",
