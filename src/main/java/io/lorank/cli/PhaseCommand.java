@@ -89,7 +89,10 @@ public final class PhaseCommand implements Callable<Integer> {
         PhaseConfig cfg = new PhaseConfig(m, n, ranks, kn, ratios, trials, seed, maxIterations, tolerance, bootstrap,
                 threads == null ? Runtime.getRuntime().availableProcessors() : threads, solver, restarts);
         PhaseExperiment.Result res;
-        try (RunFolder run = RunFolder.open(out, runFolder.force, "phase", cfg)) { // --out checked before the work
+        // the run's identity is its experiment, not how many threads ran it
+        com.fasterxml.jackson.databind.node.ObjectNode identity = Json.MAPPER.valueToTree(cfg);
+        identity.remove("threads");
+        try (RunFolder run = RunFolder.open(out, runFolder.force, "phase", identity)) { // --out checked before the work
             res = PhaseExperiment.run(cfg);
             PhaseOutputs.writeAll(res, run.dir());
             run.commit();

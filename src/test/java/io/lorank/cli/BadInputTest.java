@@ -246,6 +246,48 @@ class BadInputTest {
         assertFalse(r[0].contains("NaN"), r[0]);
     }
 
+    /** An OutOfMemoryError that passes every guard (a 48 MiB heap) is one line with the heap and the flag, exit 1. */
+    @Test
+    void outOfMemoryInAChildJvmIsOneLine() throws Exception {
+        Path err = dir.resolve("oom-stderr.txt");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "synthetic", "--m", "48", "--n", "48",
+                "--examples", "1200", "--outputs", "2", "--seeds", "1", "--probe-inits", "0")
+                .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "child finished");
+        String e = Files.readString(err).strip();
+        assertEquals(1, p.exitValue(), e);
+        assertFalse(e.contains("\n") || e.contains("\tat "), e);
+        assertTrue(e.startsWith("lorank: out of memory (Java heap space) with a Java heap of at most 48.0 MiB")
+                && e.contains("LORANK_JAVA_OPTS=-Xmx"), e);
+    }
+
+    @Test
+    void tokenizerOverridesTheEmbeddedModelsOwn() throws Exception {
+        Path tiny = dir.resolve("tiny-tokenizer");
+        io.lorank.head.TinyModels.bert(tiny, 1, false); // a 60-word WordPiece vocabulary: other ids for the same text
+        String text = "the film was great";
+        String own = run(0, "embed", "--json", text)[0];
+        String other = run(0, "embed", "--json", "--tokenizer", tiny.resolve("tokenizer.json").toString(), text)[0];
+        double[] a = firstVector(own);
+        double[] b = firstVector(other);
+        assertEquals(a.length, b.length);
+        double diff = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff = Math.max(diff, Math.abs(a[i] - b[i]));
+        }
+        assertTrue(diff > 1e-3, "--tokenizer changed nothing (max |diff| " + diff + ")");
+    }
+
+    private static double[] firstVector(String json) throws Exception {
+        var n = io.lorank.util.Json.MAPPER.readTree(json).get("embeddings").get(0);
+        double[] v = new double[n.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = n.get(i).asDouble();
+        }
+        return v;
+    }
+
     @Test
     void forceReplacesADifferentRunWhole() throws Exception {
         Path out = dir.resolve("force-run");
