@@ -38,6 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p><b>Adding rows</b>: append {@code row(Kind.X, exit, "fragment", "command", "args"...)} to {@link #rows()}
  * under its class. For exit 1, 2 or 3 the fragment must be in the single line on stderr; for exit 0 it must be on
  * stdout and stderr must be empty. Need a new broken file? Write it in {@link #fixtures} under a new name.
+ * Class 7 of the issue (progress) has its own table in {@link PipedProgressTest}; kill -9 of a run folder is
+ * {@link RunFolderKillTest}.
  */
 class BadInputTest {
     /** The classes of failure of issue 7. */
