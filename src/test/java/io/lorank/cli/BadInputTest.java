@@ -290,6 +290,28 @@ class BadInputTest {
         return v;
     }
 
+    /** Issue 7's example: an eval that fails after it started writing used to leave a new config.json by old results. */
+    @Test
+    void aFailedEvalLeavesThePreviousRunWhole() throws Exception {
+        Path out = dir.resolve("previous-eval");
+        try (RunFolder r = RunFolder.open(out, false, "eval", Map.of("seeds", List.of(13)))) {
+            Files.writeString(r.dir().resolve("config.json"), "{\"old\": true}");
+            Files.writeString(r.dir().resolve("results.json"), "{\"old\": true}");
+            Files.createDirectories(r.dir().resolve("seed-13"));
+            r.commit();
+        }
+        String manifest = Files.readString(out.resolve(RunFolder.MANIFEST));
+        String[] r = run(1, "eval", "--task", "wordnet-binary", "--head", "probe", "--seeds", "21", "--force",
+                "--model", dir.resolve("no-such-model").toString(), "--out", out.toString());
+        assertTrue(r[1].contains("no-such-model: not a known model"), r[1]);
+        assertEquals("{\"old\": true}", Files.readString(out.resolve("config.json")));
+        assertEquals(manifest, Files.readString(out.resolve(RunFolder.MANIFEST)));
+        assertEquals(List.of("config.json", "results.json", "run.json", "seed-13"),
+                Files.list(out).map(p -> p.getFileName().toString()).sorted().toList());
+        assertTrue(Files.list(dir).noneMatch(p -> p.getFileName().toString().startsWith(".previous-eval")),
+                "the failed run's partial folder was removed");
+    }
+
     @Test
     void forceReplacesADifferentRunWhole() throws Exception {
         Path out = dir.resolve("force-run");
