@@ -4,6 +4,7 @@ import io.lorank.cli.options.Converters;
 import io.lorank.linearized.LandscapeProbe;
 import io.lorank.linearized.Synthetic;
 import io.lorank.linearized.SyntheticExperiment;
+import io.lorank.util.Finite;
 import io.lorank.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,6 +44,10 @@ public final class SyntheticCommand implements Runnable {
         };
         SyntheticExperiment.Result r = SyntheticExperiment.run(new SyntheticExperiment.Config(kind, m, n, examples, outputs,
                 plantedRank, seeds, lambdaFraction, maxRank, inits, probeInits, probeTol, probeToRank));
+        for (SyntheticExperiment.SeedResult sr : r.seeds()) { // no answer printed from NaN/inf
+            Finite.require("synthetic seed " + sr.seed() + ": lambda, convex objective, duality gap", sr.lambda(),
+                    sr.convexObjective(), sr.convexGap());
+        }
         if (json) {
             System.out.println(Json.write(r));
             return;
