@@ -41,9 +41,12 @@ public final class StudyConfigFile {
             @SuppressWarnings("unchecked")
             Map<String, Object> m = (Map<String, Object>) v;
             root = m;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw io.lorank.util.Json.error(file.toString(), e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new LorankException(file + ": not found; give a YAML or JSON study config");
         } catch (IOException e) {
-            throw new LorankException(file + ": cannot read the study config ("
-                    + e.getMessage().lines().findFirst().orElse("") + ")");
+            throw new LorankException(file + ": cannot read the study config (" + e.getMessage() + ")");
         }
         Reader r = new Reader(file, root, KEYS, "");
         StudyConfig.Synthetic syn = null;
