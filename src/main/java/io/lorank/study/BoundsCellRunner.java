@@ -53,7 +53,7 @@ public final class BoundsCellRunner implements CellRunner {
         d.put("paper1_existence_rank", rep.paper1ExistenceRank());
         d.put("required_dimension", rep.requiredDimension());
         return new Output(CellResult.builder().problem(n, k)
-                .bounds(rep.paper1Rank(), rep.paper2Attainable() ? rep.paper2Rank() : -1)
+                .bounds(Math.toIntExact(rep.paper1Rank()), rep.paper2Attainable() ? rep.paper2Rank() : -1)
                 .details(d).build(), null);
     }
 }

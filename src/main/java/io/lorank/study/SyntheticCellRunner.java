@@ -110,7 +110,7 @@ public final class SyntheticCellRunner implements CellRunner {
                 .convex(cvx.objective(), cvx.ranks()[0])
                 .certificate(bestCert.verdict().name(), bestCert.relativeGap(), bestCert.maxOpNorm())
                 .solver(best.status().name(), best.iterations(), best.curve())
-                .bounds(RankBounds.paper1Rank(kn), p2 == null ? -1 : p2)
+                .bounds(Math.toIntExact(RankBounds.paper1Rank(kn)), p2 == null ? -1 : p2)
                 .details(details)
                 .build(), null);
     }
