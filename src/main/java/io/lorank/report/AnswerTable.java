@@ -22,7 +22,7 @@ public final class AnswerTable {
             StudyData.Cell bound = t.stream().filter(c -> c.spec().mode().equals("bounds")).findFirst()
                     .orElse(t.stream().filter(c -> c.result().paper1Rank() != null).findFirst().orElse(null));
             List<StudyData.Cell> ranked = t.stream().filter(c -> c.spec().rank() != null && c.result().certified() != null).toList();
-            String needed = "–";
+            String needed = "not measured (no rank mode)";
             String certified = "–";
             if (!ranked.isEmpty()) {
                 Map<Integer, Integer> mcr = StudyData.minimalCertifiedRank(ranked);
