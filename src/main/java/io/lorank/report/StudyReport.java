@@ -65,8 +65,8 @@ public final class StudyReport {
                 .append("body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;font-size:16px}\n")
                 .append("h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}\n")
                 .append("table{border-collapse:collapse;margin:1em 0;font-size:14px}caption{text-align:left;font-weight:bold;padding:.3em 0}\n")
-                .append("td,th{border:1px solid #bbb;padding:.25em .6em;text-align:right}th{background:#f2f2f2}\n")
-                .append("td:first-child,th:first-child{text-align:left}figure{margin:1.5em 0}img{max-width:100%;border:1px solid #eee}\n")
+                .append("td,th{border:1px solid #bbb;padding:.25em .6em;text-align:left}th{background:#f2f2f2}\n")
+                .append("figure{margin:1.5em 0}img{max-width:100%;border:1px solid #eee}\n")
                 .append("figcaption{font-size:14px;color:#555}footer{margin-top:3em;font-size:13px;color:#555;border-top:1px solid #ccc}\n")
                 .append("code{font-size:13px}\n</style>\n</head>\n<body>\n");
         sb.append("<h1>lorank study: ").append(Table.esc(d.dir().getFileName().toString())).append("</h1>\n");

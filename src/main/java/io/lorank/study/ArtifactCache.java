@@ -22,6 +22,21 @@ public final class ArtifactCache {
         this.dir = dir;
     }
 
+    /** The UTF-8 text stored under {@code key} (e.g. a JSON result group), computing and storing it first when absent. */
+    public String text(String key, Supplier<String> compute) {
+        Path f = dir.resolve("t-" + Canonical.sha256(key).substring(0, 32) + ".json");
+        if (Files.isRegularFile(f)) {
+            try {
+                return Files.readString(f);
+            } catch (IOException e) {
+                // unreadable: recompute and overwrite below
+            }
+        }
+        String t = compute.get();
+        AtomicFiles.writeString(f, t);
+        return t;
+    }
+
     /** The matrix stored under {@code key}, computing and storing it first when absent. */
     public double[][] matrix(String key, Supplier<double[][]> compute) {
         Path f = dir.resolve("m-" + Canonical.sha256(key).substring(0, 32) + ".bin");

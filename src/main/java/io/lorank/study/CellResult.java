@@ -98,13 +98,13 @@ public record CellResult(String metric, Double testMetric, Double accuracy, Inte
             return this;
         }
 
-        public Builder convex(double objectiveValue, int rank) {
+        public Builder convex(Double objectiveValue, Integer rank) {
             convexObjective = objectiveValue;
             convexRank = rank;
             return this;
         }
 
-        public Builder certificate(String v, double gap, double opNorm) {
+        public Builder certificate(String v, Double gap, Double opNorm) {
             verdict = v;
             certified = "CERTIFIED_GLOBAL".equals(v);
             relativeGap = gap;
@@ -112,7 +112,7 @@ public record CellResult(String metric, Double testMetric, Double accuracy, Inte
             return this;
         }
 
-        public Builder solver(String status, int iters, double[] objectiveCurve) {
+        public Builder solver(String status, Integer iters, double[] objectiveCurve) {
             solverStatus = status;
             iterations = iters;
             curve = downsample(objectiveCurve);
