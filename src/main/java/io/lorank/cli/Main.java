@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
                 BoundsCommand.class,
                 PhaseCommand.class,
                 EvalCommand.class,
+                LinearizedCommand.class,
+                NtkCommand.class,
                 SyntheticCommand.class,
         })
 public final class Main implements Runnable {

@@ -79,6 +79,11 @@ public final class FactorExtractor {
 
     /** Factors of {@code examples} in order, with a progress bar over chunks. */
     public Extraction extract(List<Example> examples, String label) {
+        return extract(examples, label, true);
+    }
+
+    /** Factors of {@code examples} in order; {@code progress}: show a bar (off for the chunks of a streamed pass). */
+    public Extraction extract(List<Example> examples, String label, boolean progress) {
         if (examples.isEmpty()) {
             throw new LorankException(label + ": no examples to extract gradient factors from");
         }
@@ -89,7 +94,7 @@ public final class FactorExtractor {
         List<int[]> lens = new ArrayList<>();
         double[][] f0 = new double[examples.size()][];
         encoder.setTrainable(n -> false);
-        try (Progress p = Progress.start(label + " gradient factors", examples.size())) {
+        try (Progress p = progress ? Progress.start(label + " gradient factors", examples.size()) : null) {
             for (int from = 0; from < examples.size(); from += chunk) {
                 List<Example> batch = examples.subList(from, Math.min(examples.size(), from + chunk));
                 Chunk c = chunk(batch, k);
@@ -97,7 +102,9 @@ public final class FactorExtractor {
                 ds.add(c.d);
                 lens.add(c.tokens);
                 System.arraycopy(c.f0, 0, f0, from, batch.size());
-                p.stepBy(batch.size());
+                if (p != null) {
+                    p.stepBy(batch.size());
+                }
             }
         }
         int[] offsets = new int[examples.size() + 1];
