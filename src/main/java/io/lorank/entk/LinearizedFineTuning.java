@@ -139,7 +139,7 @@ public final class LinearizedFineTuning {
             List<io.lorank.linearized.TargetShape> shapes = targets.stream()
                     .map(t -> new io.lorank.linearized.TargetShape(t.name(), t.out(), t.in())).toList();
             return new LinearizedReport(bb.name(), task.name(), task.metric().name().toLowerCase(java.util.Locale.ROOT),
-                    n, k, targets.stream().map(LinearTarget::name).toList(), RankBounds.paper1Rank(kn),
+                    n, k, targets.stream().map(LinearTarget::name).toList(), (int) RankBounds.paper1Rank(kn),
                     RankBounds.paper2Rank(shapes, RankBounds.DEFAULT_CSTAR * kn), Math.sqrt(2.0 * kn), testSize,
                     runs, summarize(cfg, runs), (System.nanoTime() - start) / 1e9);
         }
@@ -152,7 +152,7 @@ public final class LinearizedFineTuning {
         }
         TreeSet<Integer> r = new TreeSet<>(List.of(1, 2, 4, 8));
         long kn = (long) n * k;
-        r.add(RankBounds.paper1Rank(kn));
+        r.add((int) RankBounds.paper1Rank(kn));
         Integer p2 = RankBounds.paper2Rank(targets.stream()
                 .map(t -> new io.lorank.linearized.TargetShape(t.name(), t.out(), t.in())).toList(), RankBounds.DEFAULT_CSTAR * kn);
         if (p2 != null) {
