@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
                 BoundsCommand.class,
                 PhaseCommand.class,
                 EvalCommand.class,
+                LinearizedCommand.class,
+                NtkCommand.class,
                 SyntheticCommand.class,
                 StudyCommand.class,
                 ReportCommand.class,

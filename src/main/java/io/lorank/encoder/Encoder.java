@@ -153,6 +153,9 @@ public final class Encoder extends HfBlock implements AutoCloseable {
         long b = in.batchSize();
         long t = in.length();
         NDArray mask = in.mask().toType(dataType, false);                                        // [B, T]
+        if (taps != null) {
+            taps.recordMask(in.mask());
+        }
         double min = dataType == DataType.FLOAT64 ? -Double.MAX_VALUE : -Float.MAX_VALUE;
         NDArray bias = mask.neg().add(1).mul(min).reshape(b, 1, 1, t);                          // [B, 1, 1, T]
         List<NDArray> hidden = new ArrayList<>(layers.size() + 1);

@@ -21,6 +21,8 @@ public final class LinearTaps {
     private final Predicate<String> targets;
     private final Map<String, NDArray> inputs = new LinkedHashMap<>();
     private final Map<String, NDArray> probes = new LinkedHashMap<>();
+    private long[] mask; // [B·T] of the tapped forward, 1 real, 0 pad
+    private int maskLength;
 
     /** @param targets which HF module names to tap, e.g. {@code n -> n.endsWith(".attention.self.query")} */
     public LinearTaps(Predicate<String> targets) {
@@ -41,6 +43,29 @@ public final class LinearTaps {
         inputs.put(module, x);
         probes.put(module, probe);
         return y.add(probe);
+    }
+
+    /** Called by the encoder at the start of a tapped forward: which positions are real tokens. */
+    void recordMask(NDArray attentionMask) {
+        if (mask != null) {
+            throw new IllegalStateException("a forward was already tapped; use one LinearTaps per forward");
+        }
+        mask = attentionMask.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+        maskLength = (int) attentionMask.getShape().get(1);
+    }
+
+    /** The attention mask [B·T] (row-major, 1 real, 0 pad) of the tapped forward. */
+    public long[] mask() {
+        if (mask == null) {
+            throw new IllegalStateException("no forward was tapped yet");
+        }
+        return mask;
+    }
+
+    /** T: the padded length of the tapped forward. */
+    public int paddedLength() {
+        mask();
+        return maskLength;
     }
 
     /** Module names tapped in this forward, in forward order. */

@@ -143,7 +143,8 @@ public final class Evaluation {
         return r;
     }
 
-    private static FewShotSplit capped(FewShotSplit s, int cap) {
+    /** The split with its test set capped at {@code cap} examples (0: unchanged), as LM-Kernel-FT's 1k test. */
+    public static FewShotSplit capped(FewShotSplit s, int cap) {
         if (cap == 0 || s.test().size() <= cap) {
             return s;
         }

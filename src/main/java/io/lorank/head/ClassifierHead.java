@@ -28,7 +28,15 @@ public interface ClassifierHead extends AutoCloseable {
     }
 
     /** Logits [B, C] of {@code batch}, differentiable (see the class contract). */
-    NDArray forward(List<Example> batch, NDManager manager);
+    default NDArray forward(List<Example> batch, NDManager manager) {
+        return forward(batch, manager, null);
+    }
+
+    /**
+     * Logits [B, C] of {@code batch} with the encoder's forward tapped by {@code taps} (nullable): the taps then
+     * hold X, the output probes and the attention mask of the one encoder forward that produced the logits.
+     */
+    NDArray forward(List<Example> batch, NDManager manager, io.lorank.encoder.LinearTaps taps);
 
     /** Logits [N][C] of {@code examples}, batched by length, in the given order. */
     double[][] logits(List<Example> examples);

@@ -116,8 +116,8 @@ public final class FeatureHead implements ClassifierHead {
     }
 
     @Override
-    public NDArray forward(List<Example> batch, NDManager m) {
-        NDArray phi = features.forward(batch, m);                              // [B, d]
+    public NDArray forward(List<Example> batch, NDManager m, io.lorank.encoder.LinearTaps taps) {
+        NDArray phi = features.forward(batch, m, taps);                            // [B, d]
         return phi.matMul(weightArray.transpose()).add(biasArray);             // [B, C]
     }
 

@@ -80,14 +80,14 @@ public final class MlmPromptHead implements ClassifierHead {
     }
 
     @Override
-    public NDArray forward(List<Example> batch, NDManager m) {
+    public NDArray forward(List<Example> batch, NDManager m, io.lorank.encoder.LinearTaps taps) {
         List<PromptTokens.Encoded> rows = new ArrayList<>(batch.size());
         for (Example e : batch) {
             rows.add(encode(e));
         }
         TokenBatch tb = prompts.batch(rows);
         Encoder enc = backbone.encoder();
-        EncoderOutput out = enc.forward(EncoderInput.of(tb, enc.config(), m));
+        EncoderOutput out = enc.forward(EncoderInput.of(tb, enc.config(), m), taps);
         int b = tb.batchSize();
         int t = tb.length();
         float[] pick = new float[b * t];

@@ -55,6 +55,11 @@ public final class PooledFeatures {
 
     /** φ of a batch [B, d] in the encoder's float type, differentiable w.r.t. trainable encoder parameters. */
     public NDArray forward(List<Example> batch, NDManager m) {
+        return forward(batch, m, null);
+    }
+
+    /** φ of a batch [B, d], its encoder forward tapped by {@code taps} (nullable). */
+    public NDArray forward(List<Example> batch, NDManager m, io.lorank.encoder.LinearTaps taps) {
         TokenBatch tb;
         if (input == Input.PROMPT) {
             List<String> texts = new ArrayList<>(batch.size());
@@ -73,17 +78,17 @@ public final class PooledFeatures {
         } else {
             tb = backbone.tokenizer().encode(batch.stream().map(Example::text).toList());
         }
-        return normalizedPooled(tb, m);
+        return normalizedPooled(tb, m, taps);
     }
 
     /** φ of plain texts (label descriptions) [N, d]. */
     public NDArray forwardTexts(List<String> texts, NDManager m) {
-        return normalizedPooled(backbone.tokenizer().encode(texts), m);
+        return normalizedPooled(backbone.tokenizer().encode(texts), m, null);
     }
 
-    private NDArray normalizedPooled(TokenBatch tb, NDManager m) {
+    private NDArray normalizedPooled(TokenBatch tb, NDManager m, io.lorank.encoder.LinearTaps taps) {
         Encoder enc = backbone.encoder();
-        NDArray p = enc.forward(EncoderInput.of(tb, enc.config(), m)).pooled(backbone.pooling());   // [B, d]
+        NDArray p = enc.forward(EncoderInput.of(tb, enc.config(), m), taps).pooled(backbone.pooling());   // [B, d]
         return p.div(p.norm(new int[] {1}, true).maximum(1e-12f));                                // [B, d]
     }
 

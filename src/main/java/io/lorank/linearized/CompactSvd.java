@@ -32,13 +32,14 @@ public record CompactSvd(DMatrixRMaj u, double[] s, DMatrixRMaj v) {
     public static CompactSvd ofFactors(DMatrixRMaj b, DMatrixRMaj a) {
         int r = b.numCols;
         QRDecomposition<DMatrixRMaj> qb = DecompositionFactory_DDRM.qr(b.numRows, r);
-        if (!qb.decompose(b.copy())) {
-            throw new IllegalStateException("QR of B failed");
-        }
         DMatrixRMaj at = CommonOps_DDRM.transpose(a, null);
         QRDecomposition<DMatrixRMaj> qa = DecompositionFactory_DDRM.qr(at.numRows, r);
-        if (!qa.decompose(at)) {
-            throw new IllegalStateException("QR of Aᵀ failed");
+        if (!qb.decompose(b.copy()) || !qa.decompose(at)) {
+            // EJML's Householder QR reports failure on an exactly zero column (a target whose LoRA factor decayed
+            // to 0 because its ‖𝒜*(c)_l‖_op < λ); the dense m × n product is then small enough to decompose directly
+            DMatrixRMaj w = new DMatrixRMaj(b.numRows, a.numCols);
+            CommonOps_DDRM.mult(b, a, w);
+            return of(w);
         }
         DMatrixRMaj rb = qb.getR(null, true);
         DMatrixRMaj ra = qa.getR(null, true);

@@ -49,6 +49,37 @@ public final class FactoredOperator implements MeasurementOperator {
         }
     }
 
+    /** The operator on {@link GradientFactors} (converted to fp64, in this class's per-example layout). */
+    public static FactoredOperator of(GradientFactors f) {
+        int nt = f.targets().size();
+        int nn = f.examples();
+        int kk = f.outputs();
+        int total = f.totalTokens();
+        DMatrixRMaj[][] x = new DMatrixRMaj[nt][nn];
+        DMatrixRMaj[][] d = new DMatrixRMaj[nt][nn];
+        for (int l = 0; l < nt; l++) {
+            int cols = f.targets().get(l).in();
+            int rows = f.targets().get(l).out();
+            for (int i = 0; i < nn; i++) {
+                int t = f.tokens(i);
+                int s0 = f.offsets()[i];
+                x[l][i] = new DMatrixRMaj(t, cols);
+                for (int j = 0; j < t * cols; j++) {
+                    x[l][i].data[j] = f.x()[l][s0 * cols + j];
+                }
+                d[l][i] = new DMatrixRMaj(kk * t, rows);
+                for (int k = 0; k < kk; k++) {
+                    int src = (k * total + s0) * rows;
+                    int dst = k * t * rows;
+                    for (int j = 0; j < t * rows; j++) {
+                        d[l][i].data[dst + j] = f.d()[l][src + j];
+                    }
+                }
+            }
+        }
+        return new FactoredOperator(nn, kk, x, d);
+    }
+
     private static String shape(DMatrixRMaj a) {
         return "[" + a.numRows + ", " + a.numCols + "]";
     }

@@ -58,6 +58,11 @@ class BadInputTest {
 
     static Stream<Row> rows() {
         return Stream.of(
+                row(Kind.USER_ERROR_NOT_BUG, 1, "--shots: 0 is not allowed", "linearized", "--task", "wordnet-binary", "--shots", "0"),
+                row(Kind.USER_ERROR_NOT_BUG, 1, "--ranks: 0 is not allowed", "linearized", "--task", "wordnet-binary", "--ranks", "2,0"),
+                row(Kind.USER_ERROR_NOT_BUG, 1, "--shots: 0 is not allowed", "ntk", "--task", "wordnet-binary", "--seed", "13", "--shots", "0", "--out", "/tmp/lorank-entk-never"),
+                row(Kind.USER_ERROR_NOT_BUG, 1, "'no.such.module' names no Linear module of this encoder; choose from", "ntk", "--task", "wordnet-binary", "--seed", "13", "--targets", "no.such.module", "--out", "/tmp/lorank-entk-never"),
+                row(Kind.USER_ERROR_NOT_BUG, 1, "--head mlm: all-minilm-l6-v2 has no masked-LM head", "ntk", "--task", "wordnet-binary", "--seed", "13", "--head", "mlm", "--out", "/tmp/lorank-entk-never"),
                 // 1. user errors that used to be reported as bugs (exit 3 with a trace)
                 row(Kind.USER_ERROR_NOT_BUG, 1, "columns.label = 5 is out of range for a row of 2 columns",
                         "split", "--task", "{bad-column.yaml}", "--out", "{out}"),

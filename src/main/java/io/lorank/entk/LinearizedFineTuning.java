@@ -1,0 +1,344 @@
+package io.lorank.entk;
+
+import io.lorank.LorankException;
+import io.lorank.data.Example;
+import io.lorank.data.FewShotSplit;
+import io.lorank.data.SplitLoader;
+import io.lorank.data.Task;
+import io.lorank.encoder.LinearTarget;
+import io.lorank.encoder.TargetSelection;
+import io.lorank.eval.Evaluation;
+import io.lorank.head.Backbone;
+import io.lorank.head.ClassifierHead;
+import io.lorank.head.FeatureHead;
+import io.lorank.head.HeadKind;
+import io.lorank.head.MlmPromptHead;
+import io.lorank.head.PooledFeatures;
+import io.lorank.head.ProbeTrainer;
+import io.lorank.linearized.Certificate;
+import io.lorank.linearized.CertificateConfig;
+import io.lorank.linearized.CompactSvd;
+import io.lorank.linearized.FactoredOperator;
+import io.lorank.linearized.GradientFactors;
+import io.lorank.linearized.LinearizedProblem;
+import io.lorank.linearized.Loss;
+import io.lorank.linearized.RankBounds;
+import io.lorank.linearized.solvers.ConvexConfig;
+import io.lorank.linearized.solvers.ConvexResult;
+import io.lorank.linearized.solvers.ConvexSolver;
+import io.lorank.linearized.solvers.LoraResult;
+import io.lorank.linearized.solvers.LoraSolver;
+import io.lorank.linearized.solvers.LoraSolverConfig;
+import io.lorank.probe.Metrics;
+import io.lorank.util.MeanStd;
+import io.lorank.util.Progress;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Linearized fine-tuning on a real task: per seed, the train split's {@link GradientFactors} at W0 give the
+ * {@link LinearizedProblem} min F(f0 + 𝒜(ΔW)) + λ‖ΔW‖_* (λ a fraction of λ_max); LoRA (ΔW = B A, the problem's
+ * own parametrization: a trained adapter with scaling α/r has B_adapter A = (r/α)·ΔW) is solved at each rank and
+ * certified against the convex optimum; then every solution is scored on the test split in one streamed pass over
+ * the test factors (chunks of examples, never all test gradients in memory). Library entry point of
+ * {@code lorank linearized}: no printing, no CLI.
+ */
+public final class LinearizedFineTuning {
+    /** Test examples per streamed chunk. */
+    static final int TEST_CHUNK = 32;
+
+    private LinearizedFineTuning() {
+    }
+
+    /** A solution to score: ΔW_l = B_l A_l (ΔW = 0 for zero-shot). */
+    private record Solution(int seedIndex, int fraction, String label, DMatrixRMaj[] b, DMatrixRMaj[] a) {
+    }
+
+    /** A seed's rows before test scoring. */
+    private record Pending(int seed, double fraction, double lambdaMax, double lambda, List<LinearizedReport.Row> rows,
+                           double mib, double extractSeconds) {
+    }
+
+    public static LinearizedReport run(LinearizedConfig cfg) {
+        long start = System.nanoTime();
+        Task task = Evaluation.resolveTask(cfg.task());
+        Path data = Evaluation.resolveData(task, cfg.data());
+        if (cfg.binary() && task.numClasses() != 2) {
+            throw new LorankException("--binary: task " + task.name() + " has " + task.numClasses()
+                    + " classes; the single logit z1 - z0 needs 2");
+        }
+        List<FewShotSplit> splits = new ArrayList<>();
+        for (int seed : cfg.seeds()) {
+            FewShotSplit s = SplitLoader.load(task, data, new SplitLoader.Request(cfg.shots(), seed, false));
+            if (s.test().isEmpty()) {
+                throw new LorankException("task " + task.name() + ": no test set found, nothing to evaluate");
+            }
+            splits.add(Evaluation.capped(s, cfg.testCap()));
+        }
+        try (Backbone bb = Backbone.load(cfg.model(), cfg.maxLength())) {
+            if (cfg.head() == HeadKind.MLM && !bb.encoder().hasMlmHead()) {
+                throw new LorankException("--head mlm: " + bb.name() + " has no masked-LM head; use --head embedding or probe");
+            }
+            List<LinearTarget> targets = TargetSelection.select(bb.encoder().targets(), cfg.targets());
+            int k = cfg.binary() ? 1 : task.numClasses();
+            List<Pending> pending = new ArrayList<>();
+            List<Solution> solutions = new ArrayList<>();
+            int testSize = splits.get(0).test().size();
+            int n = splits.get(0).train().size();
+            List<int[]> predictions = new ArrayList<>(); // per solution, test predictions
+            if (cfg.head() == HeadKind.PROBE) {
+                PooledFeatures f = new PooledFeatures(bb, task, PooledFeatures.Input.TEXT);
+                for (int si = 0; si < splits.size(); si++) {
+                    FewShotSplit s = splits.get(si);
+                    ProbeTrainer.Result fit = ProbeTrainer.fit(f.features(s.train()), labels(s.train()),
+                            f.features(s.dev()), labels(s.dev()), task.numClasses());
+                    try (FeatureHead head = FeatureHead.probe(f, fit.fit())) {
+                        List<Solution> mine = new ArrayList<>();
+                        solveSeed(cfg, head, bb, targets, s, si, pending, mine);
+                        predictions.addAll(score(head, bb, targets, cfg, s.test(), mine));
+                        solutions.addAll(mine);
+                    }
+                }
+            } else {
+                try (ClassifierHead head = cfg.head() == HeadKind.MLM ? new MlmPromptHead(bb, task)
+                        : FeatureHead.embedding(bb, task, cfg.scale())) {
+                    for (int si = 0; si < splits.size(); si++) {
+                        solveSeed(cfg, head, bb, targets, splits.get(si), si, pending, solutions);
+                    }
+                    predictions.addAll(score(head, bb, targets, cfg, splits.get(0).test(), solutions));
+                }
+            }
+            int[] gold = labels(splits.get(0).test());
+            // attach test metrics to rows: solutions and rows are in the same order per pending entry
+            List<LinearizedReport.SeedRun> runs = new ArrayList<>();
+            int si = 0;
+            for (Pending p : pending) {
+                List<LinearizedReport.Row> rows = new ArrayList<>();
+                int minimal = -1;
+                for (LinearizedReport.Row r : p.rows()) {
+                    int[] pred = predictions.get(si++);
+                    rows.add(new LinearizedReport.Row(r.label(), r.rank(), r.objective(), r.gapToConvex(), r.verdict(),
+                            r.relativeGap(), r.iterations(), Metrics.accuracy(pred, gold),
+                            Metrics.score(task.metric(), pred, gold), r.curve()));
+                    if (r.rank() > 0 && Certificate.Verdict.CERTIFIED_GLOBAL.name().equals(r.verdict())
+                            && (minimal < 0 || r.rank() < minimal)) {
+                        minimal = r.rank();
+                    }
+                }
+                runs.add(new LinearizedReport.SeedRun(p.seed(), p.fraction(), p.lambdaMax(), p.lambda(), minimal, rows,
+                        p.mib(), p.extractSeconds()));
+            }
+            long kn = (long) k * n;
+            List<io.lorank.linearized.TargetShape> shapes = targets.stream()
+                    .map(t -> new io.lorank.linearized.TargetShape(t.name(), t.out(), t.in())).toList();
+            return new LinearizedReport(bb.name(), task.name(), task.metric().name().toLowerCase(java.util.Locale.ROOT),
+                    n, k, targets.stream().map(LinearTarget::name).toList(), (int) RankBounds.paper1Rank(kn),
+                    RankBounds.paper2Rank(shapes, RankBounds.DEFAULT_CSTAR * kn), Math.sqrt(2.0 * kn), testSize,
+                    runs, summarize(cfg, runs), (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** The ranks to solve: the requested ones, or 1, 2, 4, 8 and both papers' thresholds. */
+    static List<Integer> ranks(LinearizedConfig cfg, int n, int k, List<LinearTarget> targets) {
+        if (!cfg.ranks().isEmpty()) {
+            return new ArrayList<>(new TreeSet<>(cfg.ranks()));
+        }
+        TreeSet<Integer> r = new TreeSet<>(List.of(1, 2, 4, 8));
+        long kn = (long) n * k;
+        r.add((int) RankBounds.paper1Rank(kn));
+        Integer p2 = RankBounds.paper2Rank(targets.stream()
+                .map(t -> new io.lorank.linearized.TargetShape(t.name(), t.out(), t.in())).toList(), RankBounds.DEFAULT_CSTAR * kn);
+        if (p2 != null) {
+            r.add(p2);
+        }
+        return new ArrayList<>(r);
+    }
+
+    private static void solveSeed(LinearizedConfig cfg, ClassifierHead head, Backbone bb, List<LinearTarget> targets,
+                                  FewShotSplit s, int si, List<Pending> pending, List<Solution> solutions) {
+        long t0 = System.nanoTime();
+        FactorExtractor ex = new FactorExtractor(head, bb.encoder(), targets, cfg.binary(), cfg.chunk(),
+                FactorExtractor.Mode.REPEAT_BATCH);
+        FactorExtractor.Extraction train = ex.extract(s.train(), "seed " + s.seed() + " train");
+        double extractSeconds = (System.nanoTime() - t0) / 1e9;
+        GradientFactors f = train.factors();
+        int k = f.outputs();
+        int n = f.examples();
+        double[] f0 = new double[n * k];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(train.f0()[i], 0, f0, i * k, k);
+        }
+        int[] y = labels(s.train());
+        Loss loss = cfg.binary() ? new Loss.Logistic(ClassifierHead.signedLabels(y)) : new Loss.SoftmaxCrossEntropy(y, k);
+        LinearizedProblem base = new LinearizedProblem(FactoredOperator.of(f), f0, loss, 1.0);
+        double lambdaMax = base.lambdaMax();
+        List<Integer> ranks = ranks(cfg, n, k, targets);
+        for (int fi = 0; fi < cfg.lambdaFractions().size(); fi++) {
+            double fraction = cfg.lambdaFractions().get(fi);
+            LinearizedProblem p = base.withLambda(fraction * lambdaMax);
+            List<LinearizedReport.Row> rows = new ArrayList<>();
+            DMatrixRMaj[] zeroB = new DMatrixRMaj[targets.size()];
+            DMatrixRMaj[] zeroA = new DMatrixRMaj[targets.size()];
+            for (int l = 0; l < targets.size(); l++) {
+                zeroB[l] = new DMatrixRMaj(targets.get(l).out(), 1);
+                zeroA[l] = new DMatrixRMaj(1, targets.get(l).in());
+            }
+            double zeroObjective = p.convexObjective(p.zeroUpdate());
+            rows.add(new LinearizedReport.Row("zero-shot", 0, zeroObjective, Double.NaN, "-", Double.NaN, 0,
+                    Double.NaN, Double.NaN, new double[0]));
+            solutions.add(new Solution(si, fi, "zero-shot", zeroB, zeroA));
+            ConvexResult convex;
+            try (Progress pr = Progress.start("seed " + s.seed() + " convex", 1)) {
+                convex = ConvexSolver.solve(p, ConvexConfig.defaults().withMaxIterations(cfg.convexIterations()));
+                pr.step();
+            }
+            Certificate.Result cc = Certificate.check(p, convex.update(), CertificateConfig.defaults(), Double.NaN);
+            rows.add(new LinearizedReport.Row("convex", -1, convex.objective(), Double.NaN,
+                    convex.status().name() + "/" + cc.verdict().name(), cc.relativeGap(), convex.iterations(),
+                    Double.NaN, Double.NaN, convex.curve()));
+            solutions.add(lowRank(si, fi, "convex", convex.update()));
+            try (Progress pr = Progress.start("seed " + s.seed() + " LoRA ranks " + ranks, ranks.size())) {
+                for (int r : ranks) {
+                    LoraResult res = LoraSolver.solve(p, LoraSolverConfig.defaults(r)
+                            .withMaxIterations(cfg.loraIterations()).withSeed(s.seed()));
+                    if (!finite(res.point())) { // reported, never certified
+                        rows.add(new LinearizedReport.Row("r=" + r, r, res.objective(), Double.NaN, "NON_FINITE",
+                                Double.NaN, res.iterations(), Double.NaN, Double.NaN, res.curve()));
+                        solutions.add(new Solution(si, fi, "r=" + r, zeroB, zeroA));
+                        pr.step();
+                        continue;
+                    }
+                    Certificate.Result cert = Certificate.check(p, res.point(), CertificateConfig.defaults(),
+                            convex.objective());
+                    rows.add(new LinearizedReport.Row("r=" + r, r, res.objective(), res.objective() - convex.objective(),
+                            cert.verdict().name(), cert.relativeGap(), res.iterations(), Double.NaN, Double.NaN,
+                            res.curve()));
+                    solutions.add(new Solution(si, fi, "r=" + r, res.point().b(), res.point().a()));
+                    pr.step();
+                }
+            }
+            pending.add(new Pending(s.seed(), fraction, lambdaMax, p.lambda(), rows, f.storedBytes() / 1048576.0,
+                    extractSeconds));
+        }
+    }
+
+    private static boolean finite(io.lorank.linearized.LoraFactors x) {
+        for (int l = 0; l < x.targets(); l++) {
+            for (double v : x.b()[l].data) {
+                if (!Double.isFinite(v)) {
+                    return false;
+                }
+            }
+            for (double v : x.a()[l].data) {
+                if (!Double.isFinite(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** ΔW as B = U diag(s), A = Vᵀ (rank-1 zero when ΔW_l = 0). */
+    private static Solution lowRank(int si, int fi, String label, DMatrixRMaj[] dw) {
+        DMatrixRMaj[] b = new DMatrixRMaj[dw.length];
+        DMatrixRMaj[] a = new DMatrixRMaj[dw.length];
+        for (int l = 0; l < dw.length; l++) {
+            CompactSvd svd = CompactSvd.of(dw[l]);
+            int r = svd.rank();
+            if (r == 0) {
+                b[l] = new DMatrixRMaj(dw[l].numRows, 1);
+                a[l] = new DMatrixRMaj(1, dw[l].numCols);
+                continue;
+            }
+            b[l] = svd.u().copy();
+            for (int i = 0; i < b[l].numRows; i++) {
+                for (int j = 0; j < r; j++) {
+                    b[l].set(i, j, b[l].get(i, j) * svd.s()[j]);
+                }
+            }
+            a[l] = CommonOps_DDRM.transpose(svd.v(), null);
+        }
+        return new Solution(si, fi, label, b, a);
+    }
+
+    /** Test predictions of every solution, from one streamed pass over the test factors. */
+    private static List<int[]> score(ClassifierHead head, Backbone bb, List<LinearTarget> targets, LinearizedConfig cfg,
+                                     List<Example> test, List<Solution> sols) {
+        FactorExtractor ex = new FactorExtractor(head, bb.encoder(), targets, cfg.binary(), cfg.chunk(),
+                FactorExtractor.Mode.REPEAT_BATCH);
+        int k = ex.outputs();
+        List<int[]> pred = new ArrayList<>();
+        for (int j = 0; j < sols.size(); j++) {
+            pred.add(new int[test.size()]);
+        }
+        try (Progress pr = Progress.start("test scoring (" + sols.size() + " solutions)", test.size())) {
+            for (int from = 0; from < test.size(); from += TEST_CHUNK) {
+                List<Example> part = test.subList(from, Math.min(test.size(), from + TEST_CHUNK));
+                FactorExtractor.Extraction x = ex.extract(part, "test", false);
+                FactoredOperator op = FactoredOperator.of(x.factors());
+                for (int j = 0; j < sols.size(); j++) {
+                    Solution s = sols.get(j);
+                    double[] z = op.applyLowRank(s.b(), s.a());
+                    for (int i = 0; i < part.size(); i++) {
+                        pred.get(j)[from + i] = predict(x.f0()[i], z, i * k, k);
+                    }
+                }
+                pr.stepBy(part.size());
+            }
+        }
+        return pred;
+    }
+
+    /** Arg-max of f0 + z, or the sign (class 1 when > 0) for one logit. */
+    static int predict(double[] f0, double[] z, int off, int k) {
+        if (k == 1) {
+            return f0[0] + z[off] > 0 ? 1 : 0;
+        }
+        int best = 0;
+        for (int c = 1; c < k; c++) {
+            if (f0[c] + z[off + c] > f0[best] + z[off + best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private static List<LinearizedReport.Summary> summarize(LinearizedConfig cfg, List<LinearizedReport.SeedRun> runs) {
+        List<LinearizedReport.Summary> out = new ArrayList<>();
+        for (double fraction : cfg.lambdaFractions()) {
+            Map<String, List<LinearizedReport.Row>> by = new LinkedHashMap<>();
+            List<Double> minimal = new ArrayList<>();
+            for (LinearizedReport.SeedRun r : runs) {
+                if (r.lambdaFraction() != fraction) {
+                    continue;
+                }
+                minimal.add((double) r.minimalCertifiedRank());
+                for (LinearizedReport.Row row : r.rows()) {
+                    by.computeIfAbsent(row.label(), x -> new ArrayList<>()).add(row);
+                }
+            }
+            MeanStd minRank = MeanStd.of(minimal.stream().mapToDouble(Double::doubleValue).toArray());
+            by.forEach((label, rows) -> {
+                double cert = rows.stream().filter(r -> Certificate.Verdict.CERTIFIED_GLOBAL.name().equals(r.verdict())
+                        || r.verdict().endsWith("/" + Certificate.Verdict.CERTIFIED_GLOBAL.name())).count() / (double) rows.size();
+                out.add(new LinearizedReport.Summary(fraction, label,
+                        MeanStd.of(rows.stream().mapToDouble(LinearizedReport.Row::objective).toArray()),
+                        MeanStd.of(rows.stream().mapToDouble(LinearizedReport.Row::gapToConvex).toArray()),
+                        MeanStd.of(rows.stream().mapToDouble(LinearizedReport.Row::testMetric).toArray()),
+                        cert, minRank));
+            });
+        }
+        return out;
+    }
+
+    static int[] labels(List<Example> examples) {
+        return examples.stream().mapToInt(Example::label).toArray();
+    }
+}
