@@ -29,11 +29,14 @@ import java.util.concurrent.Callable;
                 + "cells are kept, interrupted or failed ones are redone. Exit 0 when every cell is done, "
                 + "10 + the number of failed cells (at most 125) otherwise.",
         footer = {"", "Modes: eval (a head at W0 over seeds), bounds (both papers' thresholds), synthetic (planted",
-                "  linearized problem: LoRA at each rank, certificate, convex optimum).",
+                "  linearized problem: LoRA at each rank, certificate, convex optimum), linearized (LoRA on the",
+                "  encoder's eNTK: convex optimum, LoRA per rank, certificate, test metric).",
                 "", "Examples:",
                 "  lorank study --tasks wordnet-binary --modes eval,bounds --heads embedding,probe --out runs/s1",
                 "  lorank study --config study.yaml --out runs/s2 --json",
                 "  lorank study --modes synthetic --ranks 1,2,3,4 --lambda-fractions 0.1 --seeds 1,2,3 --out runs/syn",
+                "  lorank study --tasks wordnet-binary --modes linearized --heads embedding --ranks 1,2,4,8 \\",
+                "      --lambda-fractions 0.05 --test-cap 1000 --out runs/lin",
                 "  lorank study --status runs/s1",
                 "  lorank report runs/s1"})
 public final class StudyCommand implements Callable<Integer> {
@@ -55,7 +58,7 @@ public final class StudyCommand implements Callable<Integer> {
     List<Integer> ranks;
 
     @Option(names = "--modes", split = ",", paramLabel = "MODE", defaultValue = "eval,bounds",
-            description = "Modes to run (eval, bounds, synthetic).")
+            description = "Modes to run (eval, bounds, synthetic, linearized).")
     List<String> modes;
 
     @Option(names = "--heads", split = ",", paramLabel = "H", defaultValue = "embedding,probe",
@@ -76,6 +79,14 @@ public final class StudyCommand implements Callable<Integer> {
 
     @Option(names = "--targets", defaultValue = "query,value", description = "LoRA targets (bounds and rank modes).")
     String targets;
+
+    @Option(names = "--lora-iterations", defaultValue = "2000", converter = Converters.PositiveInt.class,
+            description = "Mode linearized: LoRA gradient-descent iterations per solve.")
+    int loraIterations;
+
+    @Option(names = "--convex-iterations", defaultValue = "300", converter = Converters.PositiveInt.class,
+            description = "Mode linearized: convex (FISTA + SVT) iterations per seed and λ.")
+    int convexIterations;
 
     @Option(names = "--data", paramLabel = "DIR", description = "LM-BFF data folder (default ../shared/data when present).")
     Path data;
@@ -110,7 +121,8 @@ public final class StudyCommand implements Callable<Integer> {
 
     StudyConfig fromFlags() {
         return new StudyConfig(models, tasks, seeds, ranks, modes.stream().map(m -> m.trim().toLowerCase(Locale.ROOT)).toList(),
-                heads, lambdaFractions, shots, testCap, maxLength, targets, null);
+                heads, lambdaFractions, shots, testCap, maxLength, targets, null,
+                new StudyConfig.Linearized(loraIterations, convexIterations));
     }
 
     static int exitCode(Study.Summary s) {

@@ -11,7 +11,8 @@ public final class CellRunners {
     private static final Map<String, CellRunner> RUNNERS = new LinkedHashMap<>();
 
     static {
-        for (CellRunner r : List.of(new EvalCellRunner(), new BoundsCellRunner(), new SyntheticCellRunner())) {
+        for (CellRunner r : List.of(new EvalCellRunner(), new BoundsCellRunner(), new SyntheticCellRunner(),
+                new LinearizedCellRunner())) {
             RUNNERS.put(r.mode(), r);
         }
     }

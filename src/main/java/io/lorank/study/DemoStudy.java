@@ -24,6 +24,6 @@ public final class DemoStudy {
     public static StudyConfig config() {
         List<String> modes = new ArrayList<>(List.of("eval", "bounds"));
         return new StudyConfig(List.of(ModelRegistry.DEFAULT), TASKS, FewShotSampler.DEFAULT_SEEDS, List.of(), modes,
-                List.of("embedding", "probe"), List.of(), 16, TEST_CAP, 128, "query,value", null);
+                List.of("embedding", "probe"), List.of(), 16, TEST_CAP, 128, "query,value", null, null);
     }
 }

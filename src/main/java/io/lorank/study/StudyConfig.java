@@ -14,7 +14,9 @@ import java.util.Map;
 /**
  * A study's grid, validated: models × tasks × seeds × ranks × modes × heads × λ fractions. Each mode uses the
  * dimensions it needs ({@link #expand()}): {@code eval} models × tasks × seeds × heads; {@code bounds} models ×
- * tasks; {@code synthetic} seeds × ranks × λ fractions on the {@link #synthetic} problem. Its canonical JSON hash
+ * tasks; {@code synthetic} seeds × ranks × λ fractions on the {@link #synthetic} problem; {@code linearized}
+ * models × tasks × heads × λ fractions × seeds × ranks (one group per model, task, head and λ: see
+ * {@link LinearizedCellRunner}). Its canonical JSON hash
  * names the grid: a study folder holds one grid.
  *
  * @param shots     k per class
@@ -26,7 +28,21 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StudyConfig(List<String> models, List<String> tasks, List<Integer> seeds, List<Integer> ranks,
                           List<String> modes, List<String> heads, List<Double> lambdaFractions, int shots, int testCap,
-                          int maxLength, String targets, Synthetic synthetic) {
+                          int maxLength, String targets, Synthetic synthetic, Linearized linearized) {
+
+    /** Solver budgets of mode {@code linearized} (issue 11's defaults: 2000 LoRA and 300 convex iterations). */
+    public record Linearized(int loraIterations, int convexIterations) {
+        public Linearized {
+            if (loraIterations < 1 || convexIterations < 1) {
+                throw new LorankException("linearized.lora_iterations / convex_iterations: " + loraIterations + " / "
+                        + convexIterations + " are not allowed; expected >= 1");
+            }
+        }
+
+        public static Linearized defaults() {
+            return new Linearized(2000, 300);
+        }
+    }
 
     /** Settings of the planted synthetic problem. */
     public record Synthetic(int m, int n, int examples, int outputs, int plantedRank, String loss, int inits) {
@@ -107,6 +123,17 @@ public record StudyConfig(List<String> models, List<String> tasks, List<Integer>
         } else {
             synthetic = null;
         }
+        if (modes.contains("linearized")) {
+            if (ranks.isEmpty() || lambdaFractions.isEmpty() || heads.isEmpty()) {
+                throw new LorankException("mode linearized needs ranks, heads and lambda_fractions, e.g. ranks 1,2,4,8, "
+                        + "heads embedding and lambda_fractions 0.05");
+            }
+            if (linearized == null) {
+                linearized = Linearized.defaults();
+            }
+        } else {
+            linearized = null;
+        }
     }
 
     private static <T> List<T> nonEmpty(String key, List<T> v) {
@@ -130,7 +157,7 @@ public record StudyConfig(List<String> models, List<String> tasks, List<Integer>
                 Evaluation.resolveTask(t);
             }
         }
-        if (modes.contains("eval")) {
+        if (modes.contains("eval") || modes.contains("linearized")) {
             for (String h : heads) {
                 HeadKind.parse(h);
             }
@@ -177,6 +204,29 @@ public record StudyConfig(List<String> models, List<String> tasks, List<Integer>
                         }
                     }
                 }
+                case "linearized" -> {
+                    for (String model : models) {
+                        for (String task : tasks) {
+                            for (String head : heads) {
+                                for (double f : lambdaFractions) {
+                                    Map<String, Object> o = new LinkedHashMap<>();
+                                    o.put("targets", targets);
+                                    o.put("test_cap", testCap);
+                                    o.put("max_length", maxLength);
+                                    o.put("lora_iterations", linearized.loraIterations());
+                                    o.put("convex_iterations", linearized.convexIterations());
+                                    o.put("group_seeds", join(seeds));
+                                    o.put("group_ranks", join(ranks));
+                                    for (int seed : seeds) {
+                                        for (int rank : ranks) {
+                                            out.add(new CellSpec(mode, model, task, seed, shots, head, rank, f, o));
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
                 default -> throw new LorankException("modes: '" + mode + "' has no grid expansion; available: "
                         + String.join(", ", CellRunners.names()));
             }
@@ -185,6 +235,10 @@ public record StudyConfig(List<String> models, List<String> tasks, List<Integer>
             CellRunners.get(c.mode()).validate(c);
         }
         return out;
+    }
+
+    private static String join(List<Integer> v) {
+        return String.join(",", v.stream().map(String::valueOf).toList());
     }
 
     private Map<String, Object> evalOptions() {

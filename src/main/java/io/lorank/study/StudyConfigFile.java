@@ -20,12 +20,14 @@ import java.util.Map;
  * lambda_fractions: [0.1]           shots: 16                     test_cap: 0
  * max_length: 256                   targets: query,value
  * synthetic: {m: 24, n: 24, examples: 16, outputs: 2, planted_rank: 2, loss: ce, inits: 1}
+ * linearized: {lora_iterations: 2000, convex_iterations: 300}
  * </pre>
  * An unknown key or a value of the wrong type is a one-line error naming the file, the key and what is allowed.
  */
 public final class StudyConfigFile {
     public static final List<String> KEYS = List.of("models", "tasks", "seeds", "ranks", "modes", "heads",
-            "lambda_fractions", "shots", "test_cap", "max_length", "targets", "synthetic");
+            "lambda_fractions", "shots", "test_cap", "max_length", "targets", "synthetic", "linearized");
+    public static final List<String> LINEARIZED_KEYS = List.of("lora_iterations", "convex_iterations");
     public static final List<String> SYNTHETIC_KEYS = List.of("m", "n", "examples", "outputs", "planted_rank", "loss", "inits");
 
     private StudyConfigFile() {
@@ -62,12 +64,24 @@ public final class StudyConfigFile {
                     s.integer("examples", d.examples()), s.integer("outputs", d.outputs()),
                     s.integer("planted_rank", d.plantedRank()), s.string("loss", d.loss()), s.integer("inits", d.inits()));
         }
+        StudyConfig.Linearized lin = null;
+        if (root.get("linearized") != null) {
+            if (!(root.get("linearized") instanceof Map)) {
+                throw new LorankException(file + ": key 'linearized' must be a mapping of " + String.join(", ", LINEARIZED_KEYS));
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> lm = (Map<String, Object>) root.get("linearized");
+            Reader l = new Reader(file, lm, LINEARIZED_KEYS, "linearized.");
+            StudyConfig.Linearized d = StudyConfig.Linearized.defaults();
+            lin = new StudyConfig.Linearized(l.integer("lora_iterations", d.loraIterations()),
+                    l.integer("convex_iterations", d.convexIterations()));
+        }
         try {
             return new StudyConfig(r.strings("models", List.of(io.lorank.model.ModelRegistry.DEFAULT)),
                     r.strings("tasks", null), r.integers("seeds", io.lorank.data.FewShotSampler.DEFAULT_SEEDS),
                     r.integers("ranks", List.of()), r.strings("modes", null), r.strings("heads", List.of()),
                     r.doubles("lambda_fractions", List.of()), r.integer("shots", 16), r.integer("test_cap", 0),
-                    r.integer("max_length", Backbone.DEFAULT_MAX_LENGTH), r.string("targets", null), syn);
+                    r.integer("max_length", Backbone.DEFAULT_MAX_LENGTH), r.string("targets", null), syn, lin);
         } catch (LorankException e) {
             throw new LorankException(file + ": " + e.getMessage(), e);
         }

@@ -144,7 +144,7 @@ class BadInputTest {
                         "study", "--tasks", "sst-9", "--out", "{out}"),
                 row(Kind.MESSAGE, 1, "--head: 'lora' is not a head; choose mlm, embedding or probe",
                         "study", "--tasks", "wordnet-binary", "--heads", "lora", "--out", "{out}"),
-                row(Kind.MESSAGE, 1, "modes: 'finetune' is not a mode this build can run; available: eval, bounds, synthetic",
+                row(Kind.MESSAGE, 1, "modes: 'finetune' is not a mode this build can run; available: eval, bounds, synthetic, linearized",
                         "study", "--tasks", "wordnet-binary", "--modes", "finetune", "--out", "{out}"),
                 row(Kind.MESSAGE, 1, "broken.yaml:4:6: while parsing a flow mapping", "study", "--config", "{broken.yaml}", "--out", "{out}"),
                 row(Kind.RUN_FOLDER, 1, "not empty and not a study folder (found config.json and 1 more)", "study", "--modes",

@@ -29,7 +29,7 @@ class StudyCommandTest {
                 Arguments.of(1, "'gpt-5' is neither a known model (", List.of("--models", "gpt-5", "--tasks", "wordnet-binary")),
                 Arguments.of(1, "'sst-9' is not a registered task; choose one of SST-2", List.of("--tasks", "sst-9")),
                 Arguments.of(1, "'lora' is not a head; choose mlm, embedding or probe", List.of("--tasks", "wordnet-binary", "--heads", "lora")),
-                Arguments.of(1, "modes: 'linearised' is not a mode this build can run; available: eval, bounds, synthetic",
+                Arguments.of(1, "modes: 'linearised' is not a mode this build can run; available: eval, bounds, synthetic, linearized",
                         List.of("--tasks", "wordnet-binary", "--modes", "linearised")),
                 Arguments.of(1, "lambda_fractions: 1.5 is not allowed; expected values in (0, 1)",
                         List.of("--modes", "synthetic", "--ranks", "1", "--lambda-fractions", "1.5")),

@@ -30,7 +30,7 @@ class StudyReportTest {
     @Test
     void syntheticStudyReport(@TempDir Path dir) throws Exception {
         StudyConfig cfg = new StudyConfig(null, null, List.of(1, 2), List.of(1, 2, 3), List.of("synthetic"), null,
-                List.of(0.1), 16, 0, 256, null, new StudyConfig.Synthetic(12, 12, 8, 2, 2, "ce", 1));
+                List.of(0.1), 16, 0, 256, null, new StudyConfig.Synthetic(12, 12, 8, 2, 2, "ce", 1), null);
         Study.run(cfg, dir, null, false, new InProcessEngine(), Study.Events.NONE);
         StudyReport.Written w = StudyReport.write(dir);
         // objective curves, certified fraction, minimal rank vs bounds (no test metric in synthetic cells)

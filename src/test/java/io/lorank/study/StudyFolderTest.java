@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StudyFolderTest {
     private static StudyConfig synthetic(List<Integer> seeds) {
         return new StudyConfig(null, null, seeds, List.of(1, 2), List.of("synthetic"), null, List.of(0.1), 16, 0, 256,
-                null, new StudyConfig.Synthetic(8, 8, 6, 2, 1, "ce", 1));
+                null, new StudyConfig.Synthetic(8, 8, 6, 2, 1, "ce", 1), null);
     }
 
     @Test
