@@ -1,5 +1,6 @@
 package io.lorank.cli;
 
+import io.lorank.cli.options.Converters;
 import io.lorank.engine.Engines;
 import io.lorank.engine.GemmBenchmark;
 import io.lorank.util.CpuInfo;
@@ -21,15 +22,12 @@ import java.util.Map;
 public final class BenchGemmCommand implements Runnable {
     @Option(names = "--shapes", split = ",", description = "MxKxN list")
     List<String> shapes = List.of("2048x384x1536", "2048x1536x384", "2048x384x384", "2048x2048x2048");
-    @Option(names = "--warmup", description = "untimed runs") int warmup = 3;
-    @Option(names = "--runs", description = "timed runs (median)") int runs = 9;
+    @Option(names = "--warmup", description = "untimed runs", converter = Converters.NonNegativeInt.class) int warmup = 3;
+    @Option(names = "--runs", description = "timed runs (median)", converter = Converters.PositiveInt.class) int runs = 9;
     @Option(names = "--json", description = "print JSON") boolean json;
 
     @Override
     public void run() {
-        if (runs < 1 || warmup < 0) {
-            throw new io.lorank.LorankException("--runs = " + runs + ", --warmup = " + warmup + ": expected runs >= 1, warmup >= 0");
-        }
         List<int[]> sh = GemmBenchmark.parseShapes(shapes);
         Map<String, String> env = new LinkedHashMap<>();
         for (String k : List.of("MKL_ENABLE_INSTRUCTIONS", "MKL_DEBUG_CPU_TYPE", "MKL_CBWR", "MKL_NUM_THREADS", "OMP_NUM_THREADS",
