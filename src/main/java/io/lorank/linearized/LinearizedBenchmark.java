@@ -62,7 +62,7 @@ public final class LinearizedBenchmark {
         LinearizedProblem pf = problem(fac);
         LoraFactors x = LoraFactors.init(fac, rank, true, 1.0, 2);
         long nk = (long) examples * outputs;
-        long doubleBytes = 8L * nk * d * d * targets;
+        long doubleBytes = io.lorank.util.Sizes.product("dense G bytes", 8, nk, d, d, targets);
         long free = Runtime.getRuntime().maxMemory() - usedMemory();
         String storage;
         String note = "";
@@ -193,10 +193,12 @@ public final class LinearizedBenchmark {
             rows[l] = f.rows(l);
             cols[l] = f.cols(l);
             int mn = rows[l] * cols[l];
+            int len = io.lorank.util.Sizes.arrayLength("dense G of target " + l,
+                    io.lorank.util.Sizes.product("dense G (N*K x m*n)", nk, rows[l], cols[l]));
             if (asFloat) {
-                gf[l] = new float[nk * mn];
+                gf[l] = new float[len];
             } else {
-                gd[l] = new double[nk * mn];
+                gd[l] = new double[len];
             }
             for (int i = 0; i < f.examples(); i++) {
                 DMatrixRMaj xi = f.inputs(l, i);

@@ -23,6 +23,11 @@ public record Checkpoint(String name, EncoderConfig config, Map<String, HostTens
         io.lorank.util.Finite.requireAll(weightsFile == null ? name : weightsFile, tensors, HostTensor::data);
     }
 
+    /** The same weights with another tokenizer ({@code --tokenizer FILE}). */
+    public Checkpoint withTokenizer(TokenizerSource other) {
+        return new Checkpoint(name, config, tensors, weightsFile, other, sha256);
+    }
+
     /** Total number of values over all tensors. */
     public long valueCount() {
         return tensors.values().stream().mapToLong(t -> t.data().length).sum();

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  */
 public final class Progress implements AutoCloseable {
-    /** Seconds between plain lines when stderr is not a terminal. */
-    static final long LINE_INTERVAL_NANOS = 10_000_000_000L;
+    /** System property: seconds between plain lines when stderr is not a terminal (default 10; tests shorten it). */
+    public static final String INTERVAL_PROPERTY = "lorank.progress.seconds";
     /** Stages estimated longer than this get a one-line warning with the estimate. */
     public static final double LONG_SECONDS = 600;
     private static volatile boolean quiet;
@@ -36,6 +36,7 @@ public final class Progress implements AutoCloseable {
     private final long total;
     private final long startNanos = System.nanoTime();
     private final AtomicLong done = new AtomicLong();
+    private final long intervalNanos = intervalNanos();
     private long lastLineNanos = startNanos;
     private boolean warned;
 
@@ -101,12 +102,12 @@ public final class Progress implements AutoCloseable {
         synchronized (this) {
             double elapsed = (now - startNanos) / 1e9;
             double eta = d > 0 && total > 0 ? elapsed * (total - d) / d : Double.NaN;
-            if (!warned && d > 0 && total > d && elapsed + eta > LONG_SECONDS && (elapsed > 5 || d * 20 >= total)) {
+            if (!warned && d > 0 && total > d && elapsed + eta > LONG_SECONDS && (elapsed > intervalNanos / 2e9 || d * 20 >= total)) {
                 warned = true;
                 stream().println("lorank: " + task + " is estimated to take about " + duration(elapsed + eta)
                         + " in all (" + d + " of " + total + " done); --quiet hides progress");
             }
-            if (bar == null && now - lastLineNanos >= LINE_INTERVAL_NANOS) {
+            if (bar == null && now - lastLineNanos >= intervalNanos) {
                 lastLineNanos = now;
                 stream().println(line(task, d, total, elapsed, eta));
             }
@@ -145,6 +146,15 @@ public final class Progress implements AutoCloseable {
             return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
         }
         return String.format(Locale.ROOT, "%dd%02dh", s / 86400, (s % 86400) / 3600);
+    }
+
+    private static long intervalNanos() {
+        try {
+            double s = Double.parseDouble(System.getProperty(INTERVAL_PROPERTY, "10"));
+            return s > 0 ? (long) (s * 1e9) : 10_000_000_000L;
+        } catch (NumberFormatException e) {
+            return 10_000_000_000L;
+        }
     }
 
     private static PrintStream stream() {

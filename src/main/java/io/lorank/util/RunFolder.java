@@ -96,7 +96,8 @@ public final class RunFolder implements AutoCloseable {
             deleteRecursively(staging);
             Files.createDirectory(staging);
         } catch (IOException | UncheckedIOException e) {
-            throw new LorankException(out + ": cannot create the run folder (" + reason(e) + "); choose a writable --out");
+            throw new LorankException(out + ": cannot create the run folder (in " + parent + ": " + reason(e)
+                    + "); choose a writable --out");
         }
         RunFolder run = new RunFolder(target, staging, command, cfg, sha);
         run.writeManifest("running");

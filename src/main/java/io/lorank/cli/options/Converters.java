@@ -110,9 +110,13 @@ public final class Converters {
             if (p.length != 2) {
                 throw new TypeConversionException("'" + value + "' is not MxN (expected two positive integers such as 384x384)");
             }
-            String what = "a side of MxN (expected a positive integer, e.g. 384x384)";
-            return new Dims((int) integer(p[0].trim(), 1, Integer.MAX_VALUE, what),
-                    (int) integer(p[1].trim(), 1, Integer.MAX_VALUE, what));
+            try {
+                String what = "a positive integer";
+                return new Dims((int) integer(p[0].trim(), 1, Integer.MAX_VALUE, what),
+                        (int) integer(p[1].trim(), 1, Integer.MAX_VALUE, what));
+            } catch (TypeConversionException e) {
+                throw new TypeConversionException("'" + value + "': " + e.getMessage() + " (expected MxN, e.g. 384x384)");
+            }
         }
     }
 
