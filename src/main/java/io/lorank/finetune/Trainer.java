@@ -24,7 +24,7 @@ import java.util.function.DoubleSupplier;
  * The optimizer state and a master copy of every parameter are kept on the host in fp64, so a run with the same seed
  * is meant to repeat to the last bit on one machine, but does NOT yet (open issue, measured on a 2-core EPYC):
  * same-seed runs agree exactly for the first steps, then drift (first difference at steps 8-39, growing to up to
- * 12 % of the loss by step 40, varying run to run; MKL_CBWR=AUTO,STRICT, which the test suite now sets, and one
+ * 40 % of the loss by step 31-40, varying run to run; MKL_CBWR=AUTO,STRICT, which the test suite now sets, and one
  * libtorch thread did not remove it reliably). The dev
  * metric (higher is better) is evaluated every {@link TrainerConfig#evalEvery} steps and at the end; the best state
  * is restored into the arrays when the run ends.
