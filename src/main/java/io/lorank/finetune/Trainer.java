@@ -25,7 +25,9 @@ import java.util.function.DoubleSupplier;
  * is meant to repeat to the last bit on one machine, but does NOT yet (open issue, measured on a 2-core EPYC):
  * same-seed runs agree exactly for the first steps, then drift (first difference at steps 8-39, growing to up to
  * 40 % of the loss by step 31-40, varying run to run; MKL_CBWR=AUTO,STRICT, which the test suite now sets, and one
- * libtorch thread did not remove it reliably). The dev
+ * libtorch thread did not remove it reliably; at a fixed state, 30 repeated forward+backward passes gave identical
+ * gradients, so the suspect is alignment-dependent rounding of libtorch's vectorised CPU kernels on the differently
+ * placed buffers of a fresh run, amplified by Adam). The dev
  * metric (higher is better) is evaluated every {@link TrainerConfig#evalEvery} steps and at the end; the best state
  * is restored into the arrays when the run ends.
  */
