@@ -1,5 +1,6 @@
 package io.lorank.cli;
 
+import io.lorank.cli.options.Converters;
 import io.lorank.entk.TorchFactoredOperator;
 import io.lorank.linearized.LinearizedBenchmark;
 import io.lorank.util.Json;
@@ -21,14 +22,17 @@ import java.util.Map;
                 + " LORANK_JAVA_OPTS=-Xmx10g; --no-convex takes ~2 min.",
                 "Example: lorank bench linearized --runs 5 --json"})
 public final class BenchLinearizedCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--shapes", split = ",", description = "targets x d, e.g. 12x384,24x768") List<String> shapes = List.of("12x384", "24x768");
-    @Option(names = "--examples", description = "N") int examples = 32;
-    @Option(names = "--outputs", description = "K") int outputs = 2;
-    @Option(names = "--tokens", description = "T") int tokens = 64;
-    @Option(names = "--rank", description = "LoRA rank") int rank = 8;
-    @Option(names = "--warmup", description = "untimed runs") int warmup = 2;
-    @Option(names = "--runs", description = "timed runs (median)") int runs = 5;
+    @Option(names = "--shapes", split = ",", converter = Converters.Shape.class, description = "targets x d, e.g. 12x384,24x768")
+    List<Converters.Dims> shapes = List.of(new Converters.Dims(12, 384), new Converters.Dims(24, 768));
+    @Option(names = "--examples", converter = Converters.PositiveInt.class, description = "N (>= 1)") int examples = 32;
+    @Option(names = "--outputs", converter = Converters.PositiveInt.class, description = "K (>= 1)") int outputs = 2;
+    @Option(names = "--tokens", converter = Converters.PositiveInt.class, description = "T (>= 1)") int tokens = 64;
+    @Option(names = "--rank", converter = Converters.PositiveInt.class, description = "LoRA rank (1..d)") int rank = 8;
+    @Option(names = "--warmup", converter = Converters.NonNegativeInt.class, description = "untimed runs (>= 0)") int warmup = 2;
+    @Option(names = "--runs", converter = Converters.PositiveInt.class, description = "timed runs (median; >= 1)") int runs = 5;
     @Option(names = "--dense-storage", description = "AUTO (double if it fits, else float) | FLOAT | DOUBLE | NONE (skip dense)")
     LinearizedBenchmark.Storage denseStorage = LinearizedBenchmark.Storage.FLOAT;
     @Option(names = "--no-convex", description = "skip the convex iteration") boolean noConvex;
@@ -39,22 +43,22 @@ public final class BenchLinearizedCommand implements Runnable {
 
     @Override
     public void run() {
-        if (runs < 1 || warmup < 0) {
-            throw new io.lorank.LorankException("--runs = " + runs + ", --warmup = " + warmup + ": expected runs >= 1, warmup >= 0");
+        for (Converters.Dims s : shapes) {
+            if (rank > s.cols()) {
+                throw Converters.usage(spec, "--rank " + rank + " exceeds d = " + s.cols() + " of --shapes " + s
+                        + "; give a rank of at most " + s.cols());
+            }
         }
         PeerFigures peer = PeerFigures.load(peerFile);
         List<LinearizedBenchmark.Row> rows = new ArrayList<>();
-        for (String s : shapes) {
-            String[] p = s.toLowerCase(Locale.ROOT).split("x");
-            if (p.length != 2) {
-                throw new io.lorank.LorankException("--shapes " + s + ": expected TARGETSxD, e.g. 12x384");
-            }
-            rows.add(LinearizedBenchmark.run(Integer.parseInt(p[0]), Integer.parseInt(p[1]), examples, outputs, tokens, rank,
+        for (Converters.Dims s : shapes) {
+            rows.add(LinearizedBenchmark.run(s.rows(), s.cols(), examples, outputs, tokens, rank,
                     warmup, runs, !noConvex, denseStorage, noTorch ? null : "torch-factored",
                     noTorch ? null : TorchFactoredOperator::of));
         }
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
+            out.put("cpu", io.lorank.util.CpuInfo.current().summary());
             out.put("rows", rows);
             out.put("peer", peer);
             System.out.println(Json.write(out));
@@ -62,6 +66,8 @@ public final class BenchLinearizedCommand implements Runnable {
         }
         System.out.printf(Locale.ROOT, "N=%d K=%d T=%d r=%d, %d thread(s), median of %d runs after %d warm-up: wall seconds (process CPU seconds)%n",
                 examples, outputs, tokens, rank, io.lorank.linearized.Parallel.threads(), runs, warmup);
+        System.out.println("CPU: " + io.lorank.util.CpuInfo.current().summary());
+        System.out.println("SVT path: " + io.lorank.linearized.solvers.SingularValueThreshold.fastest().name());
         System.out.println("targets x d^2 | LoRA factored | LoRA dense | dense/factored | convex factored | convex dense | SVT part | stored factored | stored dense (storage) | check | load avg");
         for (LinearizedBenchmark.Row r : rows) {
             System.out.printf(Locale.ROOT, "%d x %d^2 | %.4f (%.4f) | %.4f (%.4f) | %.2f | %.3f (%.3f) | %.3f (%.3f) | %.3f | %.1f MB | %.1f MB (%s) | rel diff %.1e | %s%n",
@@ -69,6 +75,10 @@ public final class BenchLinearizedCommand implements Runnable {
                     r.loraDenseSeconds() / r.loraFactoredSeconds(), r.convexFactoredSeconds(), r.cpuConvexFactored(),
                     r.convexDenseSeconds(), r.cpuConvexDense(), r.svtSeconds(), r.factoredBytes() / 1e6, r.denseBytes() / 1e6,
                     r.denseStorage(), r.maxRelativeDifference(), r.loadAverage());
+            if (!Double.isNaN(r.svtReferenceSeconds())) {
+                System.out.printf(Locale.ROOT, "  SVT of the %d targets: %.4f s on the chosen path, %.4f s on the EJML reference (%.1fx)%n",
+                        r.targets(), r.svtSeconds(), r.svtReferenceSeconds(), r.svtReferenceSeconds() / r.svtSeconds());
+            }
             LinearizedBenchmark.Extra t = r.extra();
             if (t != null) {
                 System.out.printf(Locale.ROOT, "  %s: LoRA %.4f (%.4f) = %.2fx faster than factored | convex %.3f (%.3f) | stored %.1f MB (fp32 X, D) | rel diff vs factored %.1e%n",

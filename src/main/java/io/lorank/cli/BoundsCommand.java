@@ -5,7 +5,10 @@ import io.lorank.encoder.TargetSelection;
 import io.lorank.model.ModelRegistry;
 import io.lorank.linearized.RankBounds;
 import io.lorank.linearized.TargetShape;
+import io.lorank.cli.options.Converters;
 import io.lorank.util.Json;
+import io.lorank.util.MemoryBudget;
+import io.lorank.util.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,16 +25,20 @@ import java.util.concurrent.Callable;
                 "  lorank bounds --examples 32 --outputs 2 --shape 768x768",
                 "  lorank bounds --examples 64 --outputs 2 --model all-minilm-l6-v2 --target-set query,value --json"})
 public final class BoundsCommand implements Callable<Integer> {
-    @Option(names = "--examples", required = true, description = "N, number of training examples")
+    @Option(names = "--examples", required = true, converter = Converters.PositiveInt.class,
+            description = "N, number of training examples (>= 1)")
     int examples;
 
-    @Option(names = "--outputs", defaultValue = "2", description = "K, outputs per example (2 for binary)")
+    @Option(names = "--outputs", defaultValue = "2", converter = Converters.PositiveInt.class,
+            description = "K, outputs per example (2 for binary; >= 1)")
     int outputs;
 
-    @Option(names = "--shape", description = "target weight shape(s) out x in, MxN[,MxN...]")
-    String shape;
+    @Option(names = "--shape", split = ",", converter = Converters.Shape.class,
+            description = "target weight shape(s) out x in, MxN[,MxN...]")
+    List<Converters.Dims> shape;
 
-    @Option(names = "--targets", defaultValue = "1", description = "COUNT copies of the --shape list (e.g. 12 layers)")
+    @Option(names = "--targets", defaultValue = "1", converter = Converters.PositiveInt.class,
+            description = "COUNT copies of the --shape list (e.g. 12 layers; >= 1)")
     int copies;
 
     @Option(names = "--model", description = "instead of --shape: a known model (all-minilm-l6-v2, bge-small-en-v1.5, e5-small-v2) or a Hugging Face folder; shapes come from its config")
@@ -41,7 +48,8 @@ public final class BoundsCommand implements Callable<Integer> {
             description = "with --model: targets in every layer (query,key,value,attention.output.dense,intermediate.dense,output.dense)")
     String targetSet;
 
-    @Option(names = "--cstar", defaultValue = "1.35", description = "paper 2's constant C*")
+    @Option(names = "--cstar", defaultValue = "1.35", converter = Converters.PositiveDouble.class,
+            description = "paper 2's constant C* (> 0)")
     double cstar;
 
     @Option(names = "--json", description = "print JSON instead of a table")
@@ -63,10 +71,10 @@ public final class BoundsCommand implements Callable<Integer> {
             return TargetSelection.select(ModelRegistry.config(model), targetSet).stream()
                     .map(t -> new TargetShape(t.name(), t.out(), t.in())).toList();
         }
-        if (copies <= 0) {
-            throw new LorankException("--targets: " + copies + " is not positive; give the number of copies >= 1");
-        }
-        List<TargetShape> one = TargetShape.parseList(shape);
+        List<TargetShape> one = shape.stream().map(d -> new TargetShape(d.toString(), d.rows(), d.cols())).toList();
+        // one TargetShape and one TargetBound (~200 bytes together) per target: refuse a list that cannot fit
+        MemoryBudget.require(Sizes.product("--targets " + copies + " x " + one.size() + " shapes", copies, one.size(), 200),
+                "the list of " + (long) copies * one.size() + " targets (--targets " + copies + ")");
         List<TargetShape> all = new ArrayList<>();
         for (int c = 0; c < copies; c++) {
             for (TargetShape t : one) {
@@ -82,7 +90,7 @@ public final class BoundsCommand implements Callable<Integer> {
                 r.examples(), r.outputs(), r.kn(), r.cstar()));
         sb.append(String.format(Locale.ROOT, "paper 1 (Jang, Lee & Ryu 2024)%n"));
         sb.append(String.format(Locale.ROOT, "  no spurious local minima for r >= %d   (r(r+1)/2 = %d > KN)%n",
-                r.paper1Rank(), (long) r.paper1Rank() * (r.paper1Rank() + 1) / 2));
+                r.paper1Rank(), RankBounds.triangle(r.paper1Rank())));
         sb.append(String.format(Locale.ROOT, "  a solution of rank <= %d exists      (r(r+1)/2 <= KN)%n", r.paper1ExistenceRank()));
         sb.append(String.format(Locale.ROOT, "  sqrt scaling: sqrt(2KN) = %.2f%n%n", r.sqrt2kn()));
         sb.append(String.format(Locale.ROOT, "paper 2 (Park 2026): r(m+n) - r^2 > C*·KN = %.2f%n", r.requiredDimension()));

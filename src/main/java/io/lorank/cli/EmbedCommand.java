@@ -3,6 +3,8 @@ package io.lorank.cli;
 import io.lorank.encoder.Embedder;
 import io.lorank.model.ModelRegistry;
 import io.lorank.model.Pooling;
+import io.lorank.cli.options.Converters;
+import io.lorank.util.Finite;
 import io.lorank.util.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,8 +29,8 @@ public final class EmbedCommand implements Runnable {
             description = "Known model name (see `lorank models`), HF folder with config.json, or .onnx file.")
     String model;
 
-    @Option(names = "--tokenizer", paramLabel = "FILE",
-            description = "tokenizer.json to use instead of the one found next to the model.")
+    @Option(names = "--tokenizer", paramLabel = "FILE", converter = Converters.ExistingFile.class,
+            description = "tokenizer.json to use instead of the model's own (embedded, or found next to it).")
     Path tokenizer;
 
     @Option(names = "--pooling", paramLabel = "mean|cls", converter = PoolingConverter.class,
@@ -38,7 +40,9 @@ public final class EmbedCommand implements Runnable {
     @Option(names = "--normalize", description = "L2-normalize the vectors.")
     boolean normalize;
 
-    @Option(names = "--max-length", defaultValue = "512", description = "Maximum tokens per text (longer ones are truncated).")
+    @Option(names = "--max-length", defaultValue = "512", converter = Converters.PositiveInt.class,
+            description = "Maximum tokens per text, special tokens included (longer ones are truncated; at least the"
+                    + " special tokens + 1).")
     int maxLength;
 
     @Option(names = "--json", description = "Print JSON: {\"model\", \"dim\", \"embeddings\", \"cosine\"}.")
@@ -53,6 +57,9 @@ public final class EmbedCommand implements Runnable {
     @Override
     public void run() {
         Embedder.Result r = Embedder.embed(new Embedder.Request(model, tokenizer, pooling, normalize, maxLength, texts));
+        for (int i = 0; i < r.embeddings().length; i++) { // never print an answer computed from NaN/inf
+            Finite.require("embedding of text " + (i + 1), r.embeddings()[i]);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

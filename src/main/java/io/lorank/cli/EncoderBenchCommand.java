@@ -1,5 +1,6 @@
 package io.lorank.cli;
 
+import io.lorank.cli.options.Converters;
 import io.lorank.encoder.EncoderBenchmark;
 import io.lorank.engine.Engines;
 import io.lorank.util.Json;
@@ -24,16 +25,17 @@ public final class EncoderBenchCommand implements Runnable {
             defaultValue = "all-minilm-l6-v2,bge-small-en-v1.5")
     List<String> models;
 
-    @Option(names = "--batch", defaultValue = "32", description = "Sequences per batch.")
+    @Option(names = "--batch", defaultValue = "32", converter = Converters.PositiveInt.class, description = "Sequences per batch.")
     int batch;
 
-    @Option(names = "--lengths", split = ",", defaultValue = "64,128", description = "Tokens per sequence.")
+    @Option(names = "--lengths", split = ",", defaultValue = "64,128", converter = Converters.PositiveInt.class,
+            description = "Tokens per sequence (2..the model's maximum positions).")
     List<Integer> lengths;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Untimed runs first.")
+    @Option(names = "--warmup", defaultValue = "2", converter = Converters.NonNegativeInt.class, description = "Untimed runs first.")
     int warmup;
 
-    @Option(names = "--runs", defaultValue = "7", description = "Timed runs (median reported).")
+    @Option(names = "--runs", defaultValue = "7", converter = Converters.PositiveInt.class, description = "Timed runs (median reported).")
     int runs;
 
     @Option(names = "--no-backward", description = "Skip the forward+backward timing.")

@@ -6,7 +6,10 @@ import io.lorank.eval.Evaluation;
 import io.lorank.head.Backbone;
 import io.lorank.head.HeadKind;
 import io.lorank.model.ModelRegistry;
+import io.lorank.cli.options.Converters;
+import io.lorank.cli.options.RunFolderOptions;
 import io.lorank.util.Json;
+import io.lorank.util.RunFolder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,34 +47,39 @@ public final class EvalCommand implements Runnable {
             description = "Classifier head.")
     HeadKind head;
 
-    @Option(names = "--shots", defaultValue = "16", description = "k: examples per class in train and in dev.")
+    @Option(names = "--shots", defaultValue = "16", converter = Converters.PositiveInt.class, description = "k: examples per class in train and in dev.")
     int shots;
 
-    @Option(names = "--seed", description = "One split seed (instead of --seeds).")
+    @Option(names = "--seed", converter = Converters.NonNegativeInt.class, description = "One split seed (instead of --seeds).")
     Integer seed;
 
     @Option(names = "--seeds", split = ",", paramLabel = "S", defaultValue = "13,21,42,87,100",
+            converter = Converters.NonNegativeInt.class,
             description = "Split seeds (LM-BFF's five by default).")
     List<Integer> seeds;
 
-    @Option(names = "--data", paramLabel = "DIR",
+    @Option(names = "--data", paramLabel = "DIR", converter = Converters.ExistingFolder.class,
             description = "LM-BFF-style data folder (default: ../shared/data when it exists).")
     Path data;
 
-    @Option(names = "--test-cap", defaultValue = "0", paramLabel = "N",
+    @Option(names = "--test-cap", defaultValue = "0", paramLabel = "N", converter = Converters.NonNegativeInt.class,
             description = "Keep at most N test examples (NumPy shuffle, seed 42, as LM-Kernel-FT's 1k test); 0 = all.")
     int testCap;
 
-    @Option(names = "--scale", defaultValue = "20", description = "Temperature s of the embedding head.")
+    @Option(names = "--scale", defaultValue = "20", converter = Converters.PositiveDouble.class, description = "Temperature s of the embedding head.")
     double scale;
 
-    @Option(names = "--max-length", defaultValue = "" + Backbone.DEFAULT_MAX_LENGTH,
+    @Option(names = "--max-length", defaultValue = "" + Backbone.DEFAULT_MAX_LENGTH, converter = Converters.PositiveInt.class,
             description = "Maximum tokens per input (longer sentences are truncated).")
     int maxLength;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Write config.json, results.json (with predictions) and seed-S/split.json here.")
+            description = "Run folder: config.json, results.json (with predictions), seed-S/split.json and run.json,"
+                    + " replaced whole when the run completes.")
     Path out;
+
+    @CommandLine.Mixin
+    RunFolderOptions runFolder;
 
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
@@ -82,11 +90,19 @@ public final class EvalCommand implements Runnable {
     @Override
     public void run() {
         if (seed != null && spec.commandLine().getParseResult().hasMatchedOption("--seeds")) {
-            throw new io.lorank.LorankException("--seed " + seed + " and --seeds " + seeds + ": give one of them");
+            throw Converters.usage(spec, "--seed " + seed + " and --seeds " + seeds + ": give one of them");
         }
         List<Integer> s = seed != null ? List.of(seed) : seeds;
         EvalConfig cfg = new EvalConfig(model, task, head, shots, s, data, testCap, scale, maxLength, out);
-        EvalResult r = Evaluation.run(cfg);
+        EvalResult r;
+        if (out == null) {
+            r = Evaluation.run(cfg, null);
+        } else {
+            try (RunFolder run = RunFolder.open(out, runFolder.force, "eval", cfg)) { // --out checked before the work
+                r = Evaluation.run(cfg, run);
+                run.commit();
+            }
+        }
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
             w.println(Json.write(r.toJson(false)));

@@ -33,10 +33,10 @@ public record PeerFigures(String source, double forward, double forwardBackward,
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(Files.readString(file));
-        } catch (IOException e) {
-            throw new LorankException(file + ": cannot read the peer's bench.json (" + e.getMessage()
-                    + "); write one with `python3 bench.py --out FILE` in ../shared/peer");
+            root = Json.readTree(file);
+        } catch (LorankException e) {
+            throw new LorankException(e.getMessage() + "; expected the peer's bench.json (write one with"
+                    + " `python3 bench.py --out FILE` in ../shared/peer)");
         }
         String date = root.path("machine").path("date").asText("unknown date");
         return new PeerFigures(file + " (peer run " + date + ")", median(root, file, "1_forward"),

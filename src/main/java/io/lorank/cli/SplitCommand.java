@@ -1,11 +1,15 @@
 package io.lorank.cli;
 
+import io.lorank.cli.options.Converters;
+import io.lorank.cli.options.RunFolderOptions;
 import io.lorank.data.FewShotSplit;
 import io.lorank.data.SplitLoader;
 import io.lorank.data.Task;
 import io.lorank.data.TaskRegistry;
 import io.lorank.data.UserTaskFile;
+import io.lorank.eval.Evaluation;
 import io.lorank.util.Json;
+import io.lorank.util.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,20 +28,25 @@ public final class SplitCommand implements Runnable {
     @Option(names = "--task", required = true, description = "registered task name or a task file (.yaml/.json)")
     String task;
 
-    @Option(names = "--seed", defaultValue = "13", description = "split seed (LM-BFF: 13, 21, 42, 87, 100)")
+    @Option(names = "--seed", defaultValue = "13", converter = Converters.NonNegativeInt.class, description = "split seed (LM-BFF: 13, 21, 42, 87, 100)")
     int seed;
 
-    @Option(names = "--shots", defaultValue = "16", description = "k: examples per class in train and in dev")
+    @Option(names = "--shots", defaultValue = "16", converter = Converters.PositiveInt.class, description = "k: examples per class in train and in dev")
     int shots;
 
-    @Option(names = "--data", defaultValue = "../shared/data", description = "LM-BFF-style data folder")
+    @Option(names = "--data", converter = Converters.ExistingFolder.class,
+            description = "LM-BFF-style data folder (default: ../shared/data when it exists)")
     Path data;
 
     @Option(names = "--test-cap", description = "cap the test set at 1,000 examples (LM-Kernel-FT 1k-test, seed 42)")
     boolean testCap;
 
-    @Option(names = "--out", required = true, description = "run folder; split.json is written into it")
+    @Option(names = "--out", required = true, description = "run folder; split.json and run.json are written into it"
+            + " (replaced whole)")
     Path out;
+
+    @picocli.CommandLine.Mixin
+    RunFolderOptions runFolder;
 
     @Option(names = "--json", description = "print a JSON summary")
     boolean json;
@@ -45,8 +54,20 @@ public final class SplitCommand implements Runnable {
     @Override
     public void run() {
         Task t = UserTaskFile.looksLikeFile(task) ? UserTaskFile.load(Path.of(task)) : TaskRegistry.get(task);
-        FewShotSplit split = SplitLoader.load(t, data, new SplitLoader.Request(shots, seed, testCap));
-        Path file = split.write(out, t.labels());
+        Map<String, Object> cfg = new LinkedHashMap<>();
+        cfg.put("task", task);
+        cfg.put("seed", seed);
+        cfg.put("shots", shots);
+        cfg.put("data", data == null ? null : data.toAbsolutePath().normalize().toString());
+        cfg.put("test_cap", testCap);
+        Path file;
+        FewShotSplit split;
+        try (RunFolder run = RunFolder.open(out, runFolder.force, "split", cfg)) {
+            split = SplitLoader.load(t, Evaluation.resolveData(t, data), new SplitLoader.Request(shots, seed, testCap));
+            split.write(run.dir(), t.labels());
+            run.commit();
+            file = out.resolve(FewShotSplit.FILE);
+        }
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("task", t.name());
         s.put("k", shots);

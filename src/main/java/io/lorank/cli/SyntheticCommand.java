@@ -1,8 +1,10 @@
 package io.lorank.cli;
 
+import io.lorank.cli.options.Converters;
 import io.lorank.linearized.LandscapeProbe;
 import io.lorank.linearized.Synthetic;
 import io.lorank.linearized.SyntheticExperiment;
+import io.lorank.util.Finite;
 import io.lorank.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,18 +20,18 @@ import java.util.Locale;
                         + " --seeds 13,21,42,87,100 --json"})
 public final class SyntheticCommand implements Runnable {
     @Option(names = "--loss", description = "ce | squared | logistic") String loss = "ce";
-    @Option(names = "--m", description = "rows of the target (out features)") int m = 48;
-    @Option(names = "--n", description = "columns of the target (in features)") int n = 48;
-    @Option(names = "--examples", description = "N") int examples = 32;
-    @Option(names = "--outputs", description = "K") int outputs = 2;
-    @Option(names = "--planted-rank", description = "rank of the planted teacher") int plantedRank = 2;
-    @Option(names = "--seeds", split = ",", description = "seeds") long[] seeds = {13, 21, 42, 87, 100};
-    @Option(names = "--lambda-fraction", description = "lambda = this * lambda_max") double lambdaFraction = 0.05;
-    @Option(names = "--max-rank", description = "largest LoRA rank tried") int maxRank = 16;
-    @Option(names = "--inits", description = "inits per rank (minimal rank)") int inits = 2;
-    @Option(names = "--probe-inits", description = "inits per rank (landscape probe; 0 = none)") int probeInits = 5;
-    @Option(names = "--probe-tol", description = "relative tolerance for reaching the convex optimum") double probeTol = 1e-5;
-    @Option(names = "--probe-to-rank", description = "highest rank the landscape probe visits (0 = convex rank + 1)") int probeToRank = 0;
+    @Option(names = "--m", converter = Converters.PositiveInt.class, description = "rows of the target (out features)") int m = 48;
+    @Option(names = "--n", converter = Converters.PositiveInt.class, description = "columns of the target (in features)") int n = 48;
+    @Option(names = "--examples", converter = Converters.PositiveInt.class, description = "N") int examples = 32;
+    @Option(names = "--outputs", converter = Converters.PositiveInt.class, description = "K") int outputs = 2;
+    @Option(names = "--planted-rank", converter = Converters.PositiveInt.class, description = "rank of the planted teacher (1..min(m,n))") int plantedRank = 2;
+    @Option(names = "--seeds", split = ",", converter = Converters.Seed.class, description = "seeds") long[] seeds = {13, 21, 42, 87, 100};
+    @Option(names = "--lambda-fraction", converter = Converters.Fraction.class, description = "lambda = this * lambda_max, in (0, 1)") double lambdaFraction = 0.05;
+    @Option(names = "--max-rank", converter = Converters.PositiveInt.class, description = "largest LoRA rank tried") int maxRank = 16;
+    @Option(names = "--inits", converter = Converters.PositiveInt.class, description = "inits per rank (minimal rank)") int inits = 2;
+    @Option(names = "--probe-inits", converter = Converters.NonNegativeInt.class, description = "inits per rank (landscape probe; 0 = none)") int probeInits = 5;
+    @Option(names = "--probe-tol", converter = Converters.PositiveDouble.class, description = "relative tolerance for reaching the convex optimum") double probeTol = 1e-5;
+    @Option(names = "--probe-to-rank", converter = Converters.NonNegativeInt.class, description = "highest rank the landscape probe visits (0 = convex rank + 1)") int probeToRank = 0;
     @Option(names = "--json", description = "print JSON") boolean json;
 
     @Override
@@ -42,12 +44,16 @@ public final class SyntheticCommand implements Runnable {
         };
         SyntheticExperiment.Result r = SyntheticExperiment.run(new SyntheticExperiment.Config(kind, m, n, examples, outputs,
                 plantedRank, seeds, lambdaFraction, maxRank, inits, probeInits, probeTol, probeToRank));
+        for (SyntheticExperiment.SeedResult sr : r.seeds()) { // no answer printed from NaN/inf
+            Finite.require("synthetic seed " + sr.seed() + ": lambda, convex objective, duality gap", sr.lambda(),
+                    sr.convexObjective(), sr.convexGap());
+        }
         if (json) {
             System.out.println(Json.write(r));
             return;
         }
         System.out.printf(Locale.ROOT, "loss=%s m=%d n=%d N=%d K=%d KN=%d planted rank=%d lambda=%.3g*lambda_max%n", kind, m, n,
-                examples, outputs, examples * outputs, plantedRank, lambdaFraction);
+                examples, outputs, (long) examples * outputs, plantedRank, lambdaFraction);
         System.out.printf(Locale.ROOT, "paper 1 bound (r(r+1)/2 > KN): r = %d;  paper 2 bound (r(m+n)-r^2 > 1.35 KN): %s%n",
                 r.paper1Bound(), r.paper2Bound() < 0 ? "unattainable (not even at full rank)" : "r = " + r.paper2Bound());
         System.out.println("seed   convex-rank  min-certified-rank  probe-fraction@convex-rank  per rank: fraction reaching P*, excess (h-P*)/|P*| min..max, lambda_min(H) min..max  time");

@@ -1,8 +1,10 @@
 package io.lorank.cli;
 
+import io.lorank.cli.options.Converters;
 import io.lorank.data.SplitLoader;
 import io.lorank.data.Task;
 import io.lorank.data.TaskRegistry;
+import io.lorank.eval.Evaluation;
 import io.lorank.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,8 +21,9 @@ import java.util.Map;
                 + "template, metric, and whether data was found under --data.",
         footer = {"", "Example:", "  lorank tasks --data ../shared/data", "  lorank tasks --json"})
 public final class TasksCommand implements Runnable {
-    @Option(names = "--data", description = "LM-BFF-style data folder (k-shot/<TASK>/<k>-<seed>/, full files)",
-            defaultValue = "../shared/data")
+    @Option(names = "--data", converter = Converters.ExistingFolder.class,
+            description = "LM-BFF-style data folder (k-shot/<TASK>/<k>-<seed>/, full files); default: ../shared/data"
+                    + " when it exists")
     Path data;
 
     @Option(names = "--json", description = "print JSON instead of a table")
@@ -28,6 +31,7 @@ public final class TasksCommand implements Runnable {
 
     @Override
     public void run() {
+        Path data = this.data != null ? this.data : Evaluation.DEFAULT_DATA;
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Task t : TaskRegistry.all()) {
             Map<String, Object> r = new LinkedHashMap<>();
@@ -53,7 +57,8 @@ public final class TasksCommand implements Runnable {
                     r.get("metric"), (Boolean) r.get("data_found") ? "yes" : "no", r.get("template"),
                     String.join(", ", castList(r.get("label_words"))));
         }
-        System.out.println("data: " + data.toAbsolutePath().normalize() + " (wordnet-* tasks are built in)");
+        System.out.println("data: " + data.toAbsolutePath().normalize() + (java.nio.file.Files.isDirectory(data) ? ""
+                : " (not found)") + " (wordnet-* tasks are built in)");
     }
 
     @SuppressWarnings("unchecked")

@@ -66,9 +66,9 @@ public final class ExampleReader {
                         + (layout.exactColumns() ? "" : "at least ") + expectedColumns
                         + " (" + describe(layout) + ")");
             }
-            String text = field(fields, layout.textColumn());
-            String pair = layout.hasPair() ? field(fields, layout.pairColumn()) : null;
-            int label = label(field(fields, layout.labelColumn()), at, labels, labelIndex);
+            String text = field(fields, layout.textColumn(), "text", at);
+            String pair = layout.hasPair() ? field(fields, layout.pairColumn(), "text_pair", at) : null;
+            int label = label(field(fields, layout.labelColumn(), "label", at), at, labels, labelIndex);
             out.add(new Example(id, text, pair, label));
         }
         if (out.isEmpty()) {
@@ -82,8 +82,11 @@ public final class ExampleReader {
         JsonNode node;
         try {
             node = Json.MAPPER.readTree(line);
-        } catch (Exception e) {
-            throw new LorankException(at + ": not a JSON object (" + firstLine(e.getMessage()) + ")");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // Json.error gives line 1 of the one-line document: report the file's line and the column instead
+            int col = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
+            throw new LorankException(at + (col > 0 ? ":" + col : "") + ": not a JSON object ("
+                    + Json.error("", e).getMessage().replaceFirst("^:\\d+(:\\d+)?: ", "") + ")");
         }
         if (node == null || !node.isObject()) {
             throw new LorankException(at + ": not a JSON object; expected one object per line");
@@ -123,8 +126,13 @@ public final class ExampleReader {
         return idx;
     }
 
-    private static String field(List<String> fields, int column) {
-        return fields.get(column >= 0 ? column : fields.size() + column);
+    private static String field(List<String> fields, int column, String role, String at) {
+        int i = column >= 0 ? column : fields.size() + column;
+        if (i < 0 || i >= fields.size()) {
+            throw new LorankException(at + ": columns." + role + " = " + column + " is out of range for a row of "
+                    + fields.size() + " columns; use an index in 0.." + (fields.size() - 1) + " (or -1 for the last)");
+        }
+        return fields.get(i);
     }
 
     private static String describe(TableLayout l) {
@@ -135,13 +143,5 @@ public final class ExampleReader {
             case JSONL -> "one JSON object per line with \"" + l.textField() + "\""
                     + (l.pairField() != null ? ", \"" + l.pairField() + "\"" : "") + " and \"" + l.labelField() + "\"";
         };
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "parse error";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

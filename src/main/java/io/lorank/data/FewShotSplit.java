@@ -66,9 +66,12 @@ public record FewShotSplit(String task, int k, int seed, String source, List<Exa
         return arr;
     }
 
+    /** The file {@link #write} writes. */
+    public static final String FILE = "split.json";
+
     /** Writes {@code split.json} into {@code runDir} atomically and returns its path. */
     public Path write(Path runDir, List<String> labels) {
-        Path file = runDir.resolve("split.json");
+        Path file = runDir.resolve(FILE);
         AtomicFiles.writeString(file, Json.write(toJson(labels)) + "\n");
         return file;
     }

@@ -22,13 +22,24 @@ public record Task(String name, TaskKind kind, List<String> labels, PromptTempla
                    LabelVerbalizer verbalizer, TaskMetric metric, DataSource source) {
     public Task {
         labels = List.copyOf(labels);
+        if (new java.util.HashSet<>(labels).size() != labels.size()) {
+            List<String> all = labels;
+            String dup = all.stream().filter(l -> java.util.Collections.frequency(all, l) > 1).findFirst().orElseThrow();
+            throw new LorankException("task " + name + ": label '" + dup + "' is listed more than once in " + labels
+                    + "; list each label once");
+        }
         if (labels.size() < 2) {
             throw new LorankException("task " + name + ": has " + labels.size() + " labels, expected at least 2");
         }
         int wanted = kind == TaskKind.PAIR ? 2 : 1;
         if (template.sentenceCount() != wanted) {
-            throw new LorankException("task " + name + ": template '" + template + "' reads "
-                    + template.sentenceCount() + " texts but the task is " + kind.lowerName());
+            List<String> literals = template.parts().stream()
+                    .filter(p -> p instanceof io.lorank.text.PromptTemplate.Literal)
+                    .map(p -> "*" + ((io.lorank.text.PromptTemplate.Literal) p).text().replace(' ', '_') + "*").toList();
+            throw new LorankException("task " + name + ": template '" + template.source() + "' reads "
+                    + template.sentenceCount() + (template.sentenceCount() == 1 ? " text" : " texts") + " but a "
+                    + kind.lowerName() + " task needs " + wanted + " (" + (wanted == 1 ? "*sent_0*" : "*sent_0* and *sent_1*")
+                    + ")" + (literals.isEmpty() ? "" : "; read as literal text: " + String.join(", ", literals)));
         }
         if (verbalizer.hasWords() && verbalizer.words().size() != labels.size()) {
             throw new LorankException("task " + name + ": " + verbalizer.words().size() + " label words for "

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.lorank.LorankException;
 import io.lorank.text.LabelVerbalizer;
 import io.lorank.text.PromptTemplate;
+import io.lorank.util.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,9 +61,10 @@ public final class UserTaskFile {
         } catch (UnrecognizedPropertyException e) {
             throw new LorankException(file + ": unknown key '" + e.getPropertyName() + "'; allowed: name, format, "
                     + "header, columns, files, labels, template, label_words, label_descriptions, metric");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw Json.error(file.toString(), e);
         } catch (IOException e) {
-            String msg = String.valueOf(e.getMessage()).split("\n")[0];
-            throw new LorankException(file + ": cannot parse (" + msg + ")");
+            throw new LorankException(file + ": cannot read (" + e.getMessage() + ")");
         }
         if (s == null) {
             throw new LorankException(file + ": empty task file");

@@ -68,10 +68,20 @@ public final class EncoderBenchmark {
      */
     public static List<Row> run(Config c, DoubleConsumer progress) {
         List<Row> rows = new ArrayList<>();
-        for (String name : c.models()) {
-            KnownModel km = ModelRegistry.find(name).orElseThrow(() -> new LorankException(
+        for (String name : c.models()) { // every name checked before the first (slow) model is timed
+            ModelRegistry.find(name).orElseThrow(() -> new LorankException(
                     "bench encoder: --models " + name + " is not a known model (see `lorank models`)"));
+        }
+        for (String name : c.models()) {
+            KnownModel km = ModelRegistry.find(name).orElseThrow();
             Checkpoint ck = ModelSource.loadKnown(km);
+            int maxLen = ck.config().maxPositionEmbeddings() - (ck.config().padTokenId() > 0 ? ck.config().padTokenId() + 1 : 0);
+            for (int len : c.lengths()) {
+                if (len < 2 || len > maxLen) {
+                    throw new LorankException("bench encoder: --lengths " + len + " is outside 2.." + maxLen
+                            + " for " + km.name() + " (its position embeddings)");
+                }
+            }
             try (Encoder enc = Encoder.load(ck); OrtPeer ort = c.ort() ? new OrtPeer(km) : null) {
                 for (int len : c.lengths()) {
                     TokenBatch b = randomBatch(c.batch(), len, ck.config().vocabSize());

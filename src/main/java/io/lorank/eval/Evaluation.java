@@ -20,6 +20,7 @@ import io.lorank.head.PooledFeatures;
 import io.lorank.head.ProbeTrainer;
 import io.lorank.probe.Metrics;
 import io.lorank.util.AtomicFiles;
+import io.lorank.util.RunFolder;
 import io.lorank.util.Json;
 
 import java.nio.file.Files;
@@ -62,8 +63,28 @@ public final class Evaluation {
         return null;
     }
 
+    /**
+     * Runs the evaluation; with {@code cfg.out()} the files go into a {@link RunFolder} (refused when the folder
+     * holds a different run; the command line's {@code --force} uses {@link #run(EvalConfig, RunFolder)}).
+     */
     public static EvalResult run(EvalConfig cfg) {
+        if (cfg.out() == null) {
+            return run(cfg, null);
+        }
+        try (RunFolder folder = RunFolder.open(cfg.out(), false, "eval", cfg)) {
+            EvalResult r = run(cfg, folder);
+            folder.commit();
+            return r;
+        }
+    }
+
+    /**
+     * Runs the evaluation and writes {@code config.json}, {@code seed-S/split.json} and {@code results.json} into
+     * {@code folder.dir()} (null: nothing is written); the caller commits the folder.
+     */
+    public static EvalResult run(EvalConfig cfg, RunFolder folder) {
         long start = System.nanoTime();
+        Path outDir = folder == null ? null : folder.dir();
         Task task = resolveTask(cfg.task());
         Path data = resolveData(task, cfg.data());
         List<FewShotSplit> splits = new ArrayList<>();
@@ -76,8 +97,8 @@ public final class Evaluation {
             }
             splits.add(capped(s, cfg.testCap()));
         }
-        if (cfg.out() != null) {
-            writeConfig(cfg, task, data);
+        if (outDir != null) {
+            writeConfig(outDir, cfg, task, data);
         }
         List<EvalResult.SeedResult> results = new ArrayList<>();
         Map<List<String>, double[][]> testCache = new HashMap<>(); // test ids -> logits (zero-shot) or features
@@ -113,11 +134,11 @@ public final class Evaluation {
         }
         EvalResult r = summarize(cfg, modelName, task, splits, results, testEncodings[0],
                 (System.nanoTime() - start) / 1e9);
-        if (cfg.out() != null) {
+        if (outDir != null) {
             for (FewShotSplit s : splits) {
-                s.write(cfg.out().resolve("seed-" + s.seed()), task.labels());
+                s.write(outDir.resolve("seed-" + s.seed()), task.labels());
             }
-            AtomicFiles.writeString(cfg.out().resolve("results.json"), Json.write(r.toJson(true)) + "\n");
+            AtomicFiles.writeString(outDir.resolve("results.json"), Json.write(r.toJson(true)) + "\n");
         }
         return r;
     }
@@ -134,6 +155,10 @@ public final class Evaluation {
 
     private static EvalResult.SeedResult score(FewShotSplit s, Task task, double[][] logits, double lambda,
                                                String status) {
+        for (int i = 0; i < logits.length; i++) { // never a score from NaN logits
+            io.lorank.util.Finite.require("logits of test example " + s.test().get(i).id() + " (seed " + s.seed() + ")",
+                    logits[i]);
+        }
         int[] pred = ClassifierHead.predict(logits);
         int[] gold = labels(s.test());
         return new EvalResult.SeedResult(s.seed(), s.source(), s.train().size(), s.dev().size(), s.test().size(),
@@ -158,7 +183,7 @@ public final class Evaluation {
                 testEncodings, seconds);
     }
 
-    private static void writeConfig(EvalConfig cfg, Task task, Path data) {
+    private static void writeConfig(Path outDir, EvalConfig cfg, Task task, Path data) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("command", "eval");
         m.put("model", cfg.model());
@@ -175,7 +200,7 @@ public final class Evaluation {
         m.put("label_descriptions", task.labelDescriptions());
         m.put("probe_lambdas", ProbeTrainer.LAMBDAS);
         m.put("lorank_version", io.lorank.Lorank.VERSION);
-        AtomicFiles.writeString(cfg.out().resolve("config.json"), Json.write(m) + "\n");
+        AtomicFiles.writeString(outDir.resolve("config.json"), Json.write(m) + "\n");
     }
 
     private static List<String> ids(List<Example> examples) {

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 /**
  * Timings of the linearized problem's hot paths, factored vs dense operator, on random factors (N examples, K outputs,
  * T tokens, targets of d × d): one full-batch LoRA step (outputs, CE residual, ∇B and ∇A through the matrix-free
- * adjoint, update) and one proximal-gradient step of the convex solver (apply ΔW, adjoint, SVT per target). Median
+ * adjoint, update) and one proximal-gradient step of the convex solver (apply ΔW, adjoint, SVT of all targets on
+ * {@link SingularValueThreshold#fastest()}; the SVT part is also timed alone, and once on the EJML reference). Median
  * of the timed runs after warm-up. Dense G is stored in float when double does not fit in the heap; when not even
  * float fits, dense is reported infeasible with the bytes it would need.
  */
@@ -25,7 +26,7 @@ public final class LinearizedBenchmark {
     public record Row(int targets, int d, int examples, int outputs, int tokens, int rank, int threads, long factoredBytes,
                       long denseBytes, String denseStorage, String denseNote,
                       double loraFactoredSeconds, double loraDenseSeconds, double convexFactoredSeconds,
-                      double convexDenseSeconds, double svtSeconds, double cpuLoraFactored, double cpuLoraDense,
+                      double convexDenseSeconds, double svtSeconds, String svtPath, double svtReferenceSeconds, double cpuLoraFactored, double cpuLoraDense,
                       double cpuConvexFactored, double cpuConvexDense, double maxRelativeDifference, String loadAverage,
                       Extra extra) {
     }
@@ -61,7 +62,7 @@ public final class LinearizedBenchmark {
         LinearizedProblem pf = problem(fac);
         LoraFactors x = LoraFactors.init(fac, rank, true, 1.0, 2);
         long nk = (long) examples * outputs;
-        long doubleBytes = 8L * nk * d * d * targets;
+        long doubleBytes = io.lorank.util.Sizes.product("dense G bytes", 8, nk, d, d, targets);
         long free = Runtime.getRuntime().maxMemory() - usedMemory();
         String storage;
         String note = "";
@@ -90,7 +91,7 @@ public final class LinearizedBenchmark {
             diff = relDiff(a, b);
         }
         LinearizedProblem pd = dense == null ? null : problem(dense);
-        int total = (warmup + runs) * ((1 + (dense != null ? 1 : 0) + (extra != null ? 1 : 0)) * (convex ? 2 : 1));
+        int total = (warmup + runs) * ((1 + (dense != null ? 1 : 0) + (extra != null ? 1 : 0)) * (convex ? 2 : 1)) + (convex ? runs : 0);
         try (Progress bar = Progress.start("bench " + targets + "x" + d + "^2", total)) {
             String load = loadAverage();
             double[] lf = median(() -> loraStep(pf, x), warmup, runs, bar);
@@ -98,22 +99,23 @@ public final class LinearizedBenchmark {
             double[] cf = NONE;
             double[] cd = NONE;
             double svt = Double.NaN;
+            double svtRef = Double.NaN;
             if (convex) {
                 DMatrixRMaj[] w = x.product();
                 cf = median(() -> proxStep(pf, w), warmup, runs, bar);
                 if (dense != null) {
                     cd = median(() -> proxStep(pd, w), warmup, runs, bar);
                 }
+                // the SVT part alone, on the chosen path (median) and once on the EJML reference for comparison
+                svt = median(() -> (double) SingularValueThreshold.fastest().thresholdAll(w, 1e-3).length, 0, runs, bar)[0];
                 long t0 = System.nanoTime();
-                for (DMatrixRMaj wl : w) {
-                    SingularValueThreshold.apply(wl, 1e-3);
-                }
-                svt = (System.nanoTime() - t0) * 1e-9;
+                SingularValueThreshold.reference().thresholdAll(w, 1e-3);
+                svtRef = (System.nanoTime() - t0) * 1e-9;
             }
             Extra ex = extra == null ? null : timeExtra(extraName, extra.apply(fac), fac, x, warmup, runs, convex, bar);
             // stored bytes after the runs: includes the transposed factor copies the low-rank kernels build
             return new Row(targets, d, examples, outputs, tokens, rank, Parallel.threads(), fac.storedBytes(), denseBytes, storage, note,
-                    lf[0], ld[0], cf[0], cd[0], svt, lf[1], ld[1], cf[1], cd[1], diff, load + " -> " + loadAverage(), ex);
+                    lf[0], ld[0], cf[0], cd[0], svt, SingularValueThreshold.fastest().name(), svtRef, lf[1], ld[1], cf[1], cd[1], diff, load + " -> " + loadAverage(), ex);
         }
     }
 
@@ -164,14 +166,17 @@ public final class LinearizedBenchmark {
     static double proxStep(LinearizedProblem p, DMatrixRMaj[] w) {
         double[] f = p.outputsFrom(p.operator().apply(w));
         double[] c = p.residual(f);
-        double s = 0;
+        DMatrixRMaj[] z = new DMatrixRMaj[w.length];
         for (int l = 0; l < w.length; l++) {
             DMatrixRMaj g = p.operator().adjoint(l, c);
-            DMatrixRMaj z = w[l].copy();
-            for (int j = 0; j < z.getNumElements(); j++) {
-                z.data[j] -= g.data[j];
+            z[l] = w[l].copy();
+            for (int j = 0; j < z[l].getNumElements(); j++) {
+                z[l].data[j] -= g.data[j];
             }
-            s += SingularValueThreshold.apply(z, p.lambda()).kept().length;
+        }
+        double s = 0;
+        for (SingularValueThreshold.Result r : SingularValueThreshold.fastest().thresholdAll(z, p.lambda())) {
+            s += r.kept().length; // as ConvexSolver: all targets' SVTs in one call
         }
         return s;
     }
@@ -188,10 +193,12 @@ public final class LinearizedBenchmark {
             rows[l] = f.rows(l);
             cols[l] = f.cols(l);
             int mn = rows[l] * cols[l];
+            int len = io.lorank.util.Sizes.arrayLength("dense G of target " + l,
+                    io.lorank.util.Sizes.product("dense G (N*K x m*n)", nk, rows[l], cols[l]));
             if (asFloat) {
-                gf[l] = new float[nk * mn];
+                gf[l] = new float[len];
             } else {
-                gd[l] = new double[nk * mn];
+                gd[l] = new double[len];
             }
             for (int i = 0; i < f.examples(); i++) {
                 DMatrixRMaj xi = f.inputs(l, i);

@@ -75,8 +75,8 @@ public final class RankBounds {
     /** Everything {@code lorank bounds} prints. Ranks are null when unattainable. */
     public record Report(@JsonProperty("examples") int examples, @JsonProperty("outputs") int outputs,
                          @JsonProperty("kn") long kn, @JsonProperty("cstar") double cstar,
-                         @JsonProperty("paper1_rank") int paper1Rank,
-                         @JsonProperty("paper1_existence_rank") int paper1ExistenceRank,
+                         @JsonProperty("paper1_rank") long paper1Rank,
+                         @JsonProperty("paper1_existence_rank") long paper1ExistenceRank,
                          @JsonProperty("paper1_sqrt_2kn") double sqrt2kn,
                          @JsonProperty("paper2_rank") Integer paper2Rank,
                          @JsonProperty("paper2_attainable") boolean paper2Attainable,
@@ -88,7 +88,7 @@ public final class RankBounds {
 
     public static Report compute(Input in) {
         long kn = in.kn();
-        int p1 = paper1Rank(kn);
+        long p1 = paper1Rank(kn);
         double need = in.cstar() * kn;
         List<TargetBound> per = new ArrayList<>();
         for (TargetShape t : in.targets()) {
@@ -103,26 +103,39 @@ public final class RankBounds {
                 joint, joint != null, need, dimAt, List.copyOf(per), GENERALIZATION_NOTE);
     }
 
-    /** Smallest r ≥ 1 with r(r+1)/2 &gt; kn (paper 1's no-spurious-minima rank). */
-    public static int paper1Rank(long kn) {
+    /**
+     * Smallest r ≥ 1 with r(r+1)/2 &gt; kn (paper 1's no-spurious-minima rank). A long: for KN up to (2³¹−1)² it is
+     * about 3·10⁹, more than an int holds.
+     */
+    public static long paper1Rank(long kn) {
         if (kn < 0) {
             throw new IllegalArgumentException("kn < 0: " + kn);
         }
         long r = (long) Math.floor((Math.sqrt(8.0 * kn + 1) - 1) / 2); // r(r+1)/2 <= kn up to rounding
-        while (r > 0 && r * (r + 1) / 2 > kn) {
+        while (r > 0 && triangle(r) > kn) {
             r--;
         }
-        while (r * (r + 1) / 2 <= kn) {
+        while (triangle(r) <= kn) {
             r++;
         }
-        return Math.toIntExact(Math.max(1, r));
+        return Math.max(1, r);
     }
 
-    /** Σ_l d_l(r), each target capped at its own full rank. */
+    /** r(r+1)/2 without overflow for every r paper1Rank can reach (halve the even factor first). */
+    public static long triangle(long r) {
+        return r % 2 == 0 ? Math.multiplyExact(r / 2, r + 1) : Math.multiplyExact(r, (r + 1) / 2);
+    }
+
+    /** Σ_l d_l(r), each target capped at its own full rank; a one-line error if the sum passes 2⁶³ − 1. */
     public static long totalDimension(List<TargetShape> targets, int r) {
         long sum = 0;
         for (TargetShape t : targets) {
-            sum += t.manifoldDimension(r);
+            try {
+                sum = Math.addExact(sum, t.manifoldDimension(r));
+            } catch (ArithmeticException e) {
+                throw new LorankException("targets: the total LoRA dimension at r = " + r + " over " + targets.size()
+                        + " targets overflows a 64-bit count; use fewer or smaller targets");
+            }
         }
         return sum;
     }
@@ -133,11 +146,19 @@ public final class RankBounds {
      */
     public static Integer paper2Rank(List<TargetShape> targets, double need) {
         int cap = targets.stream().mapToInt(TargetShape::maxRank).max().orElseThrow();
-        for (int r = 1; r <= cap; r++) {
-            if (totalDimension(targets, r) > need) {
-                return r;
+        if (!(totalDimension(targets, cap) > need)) {
+            return null;
+        }
+        int lo = 1;
+        int hi = cap; // invariant: the answer is in [lo, hi]; binary search, as cap can be ~2^31
+        while (lo < hi) {
+            int mid = lo + (hi - lo) / 2;
+            if (totalDimension(targets, mid) > need) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
             }
         }
-        return null;
+        return lo;
     }
 }

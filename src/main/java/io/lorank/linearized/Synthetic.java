@@ -1,6 +1,8 @@
 package io.lorank.linearized;
 
 import io.lorank.LorankException;
+import io.lorank.util.MemoryBudget;
+import io.lorank.util.Sizes;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
@@ -22,9 +24,17 @@ public final class Synthetic {
     /** Dense Gaussian-iid G: every entry N(0, 1), (N·K) × (m_l·n_l) per target. */
     public static DenseOperator gaussian(int examples, int outputs, int[] rows, int[] cols, long seed) {
         Random rnd = new Random(seed);
+        long total = 0;
+        long[] len = new long[rows.length];
+        for (int l = 0; l < rows.length; l++) {
+            len[l] = Sizes.product("dense G (N x K x m x n)", examples, outputs, rows[l], cols[l]);
+            total = Math.addExact(total, len[l]);
+        }
+        MemoryBudget.require(Sizes.bytes(total, Double.BYTES), "dense G (" + examples + " x " + outputs + " x "
+                + rows[0] + " x " + cols[0] + (rows.length > 1 ? ", " + rows.length + " targets" : "") + ", fp64)");
         double[][] g = new double[rows.length][];
         for (int l = 0; l < rows.length; l++) {
-            g[l] = new double[examples * outputs * rows[l] * cols[l]];
+            g[l] = new double[Sizes.arrayLength("dense G of target " + l, len[l])];
             for (int j = 0; j < g[l].length; j++) {
                 g[l][j] = rnd.nextGaussian();
             }
@@ -36,6 +46,12 @@ public final class Synthetic {
      * Random factors X_il [T_i × n_l], D_ikl [T_i × m_l], entries N(0, 1/T_i); T_i drawn in [tMin, tMax].
      */
     public static FactoredOperator randomFactors(int examples, int outputs, int[] rows, int[] cols, int tMin, int tMax, long seed) {
+        long values = 0; // X [T, n] and D [K*T, m] per example and target, fp64
+        for (int l = 0; l < rows.length; l++) {
+            values = Math.addExact(values, Sizes.product("factors X, D", examples, tMax, (long) cols[l] + (long) outputs * rows[l]));
+        }
+        MemoryBudget.require(Sizes.bytes(values, Double.BYTES), "factors X, D (" + examples + " examples x " + tMax
+                + " tokens, " + rows.length + " targets, fp64)");
         Random rnd = new Random(seed);
         int[] t = new int[examples];
         for (int i = 0; i < examples; i++) {

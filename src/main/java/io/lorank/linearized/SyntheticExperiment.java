@@ -68,7 +68,7 @@ public final class SyntheticExperiment {
 
     /** Smallest r with r(r+1)/2 &gt; KN (Jang, Lee &amp; Ryu 2024); see {@link RankBounds#paper1Rank}. */
     public static int paper1Bound(int kn) {
-        return RankBounds.paper1Rank(kn);
+        return Math.toIntExact(RankBounds.paper1Rank(kn)); // kn is an int, so r <= 65536
     }
 
     /** Smallest r ≤ min(m, n) with r(m+n) − r² &gt; 1.35·KN (Park 2026), or -1; see {@link RankBounds#paper2Rank}. */

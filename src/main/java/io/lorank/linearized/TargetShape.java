@@ -29,7 +29,7 @@ public record TargetShape(String name, int m, int n) {
     /** Dimension of the manifold of rank-exactly-r m×n matrices: r(m+n) − r² (r ≤ min(m,n)). */
     public long manifoldDimension(int r) {
         int rr = Math.min(r, maxRank());
-        return (long) rr * (m + n) - (long) rr * rr;
+        return (long) rr * ((long) m + n) - (long) rr * rr; // m + n in long: 2·10⁹ + 2·10⁹ overflows an int
     }
 
     /** Parses {@code MxN[,MxN...]} (e.g. {@code 384x384,1536x384}); names each target by its shape. */

@@ -19,6 +19,13 @@ public record Checkpoint(String name, EncoderConfig config, Map<String, HostTens
                          TokenizerSource tokenizer, String sha256) {
     public Checkpoint {
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+        // weights with NaN/inf would embed to NaN and every answer after it: refuse them at load, naming the tensor
+        io.lorank.util.Finite.requireAll(weightsFile == null ? name : weightsFile, tensors, HostTensor::data);
+    }
+
+    /** The same weights with another tokenizer ({@code --tokenizer FILE}). */
+    public Checkpoint withTokenizer(TokenizerSource other) {
+        return new Checkpoint(name, config, tensors, weightsFile, other, sha256);
     }
 
     /** Total number of values over all tensors. */

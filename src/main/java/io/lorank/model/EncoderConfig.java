@@ -70,13 +70,7 @@ public record EncoderConfig(Architecture architecture, int hiddenSize, int numLa
 
     /** Reads an HF {@code config.json}. */
     public static EncoderConfig read(Path configJson) {
-        JsonNode n;
-        try {
-            n = Json.MAPPER.readTree(Files.readString(configJson));
-        } catch (IOException e) {
-            throw new LorankException(configJson + ": cannot read config.json (" + e.getMessage() + ")", e);
-        }
-        return fromJson(n, configJson.toString());
+        return fromJson(Json.readTree(configJson), configJson.toString());
     }
 
     /** Parses an HF config object; {@code where} names the file in error messages. */

@@ -33,9 +33,13 @@ public final class ModelSource {
 
     /** Loads NAME_OR_PATH; {@code tokenizer} (nullable) overrides the tokenizer.json found next to it. */
     public static Checkpoint load(String nameOrPath, Path tokenizer) {
+        if (tokenizer != null && !Files.isRegularFile(tokenizer)) {
+            throw new LorankException("--tokenizer " + tokenizer + ": not found (expected a tokenizer.json file)");
+        }
         var known = ModelRegistry.find(nameOrPath);
         if (known.isPresent()) {
-            return loadKnown(known.get());
+            Checkpoint ck = loadKnown(known.get());
+            return tokenizer == null ? ck : ck.withTokenizer(new TokenizerSource.File(tokenizer));
         }
         Path p = Path.of(nameOrPath);
         if (Files.isDirectory(p)) {

@@ -58,6 +58,10 @@ public final class OnnxWeights {
             throw new LorankException(where + ": not a readable ONNX model (" + e.getMessage() + ")", e);
         }
         GraphProto g = model.getGraph();
+        if (!model.hasGraph() || g.getNodeCount() == 0 && g.getInitializerCount() == 0) {
+            throw new LorankException(where + ": holds no ONNX graph (the file is empty, truncated or not an ONNX"
+                    + " model); export the model again, e.g. with optimum-cli export onnx");
+        }
         if (g.getInitializerCount() == 0) {
             throw new LorankException(where + ": the ONNX graph has no initializers (weights); "
                     + "is this an ONNX model with external data? Export it with the weights inside");

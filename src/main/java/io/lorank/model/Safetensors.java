@@ -51,9 +51,8 @@ public final class Safetensors {
             JsonNode header;
             try {
                 header = Json.MAPPER.readTree(new String(hb.array(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new LorankException(where + ": the JSON header is malformed (" + e.getMessage().lines().findFirst().orElse("")
-                        + "); the file is corrupt");
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new LorankException(Json.error(where + " (JSON header)", e).getMessage() + "; the file is corrupt");
             }
             long dataStart = 8 + headerLen;
             MappedByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, dataStart, size - dataStart);
@@ -76,9 +75,9 @@ public final class Safetensors {
         String where = indexJson.getFileName().toString();
         JsonNode map;
         try {
-            map = Json.MAPPER.readTree(Files.readString(indexJson)).get("weight_map");
-        } catch (IOException e) {
-            throw new LorankException(where + ": cannot read (" + e.getMessage() + ")", e);
+            map = Json.readTree(indexJson).get("weight_map");
+        } catch (LorankException e) {
+            throw new LorankException(e.getMessage().replace(indexJson.toString(), where), e);
         }
         if (map == null || !map.isObject()) {
             throw new LorankException(where + ": no \"weight_map\" object; expected {\"weight_map\": {tensor: file}}");

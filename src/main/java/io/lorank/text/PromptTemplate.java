@@ -141,6 +141,10 @@ public final class PromptTemplate {
                 }
             }
         }
+        if (part.matches("\\+?sent[a-z-]*_?[0-9]+")) { // e.g. *sent0*, *sentx_0*: a misspelled text part, not prose
+            throw new LorankException("template '" + template + "': *" + part + "* is not a text part; use *sent_0*,"
+                    + " *+sent_0*, *sent-_0*, *sentl_0*, *+sentl_0*, *sentl-_0*, *sentu_0* or *+sentu_0* (or _1)");
+        }
         return new Literal(part.replace('_', ' '));
     }
 

@@ -74,8 +74,10 @@ public final class TextTokenizer implements AutoCloseable {
         JsonNode json;
         try {
             json = Json.MAPPER.readTree(bytes);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new LorankException(Json.error(src.describe(), e).getMessage() + " (not a valid tokenizer.json)");
         } catch (IOException e) {
-            throw new LorankException(src.describe() + ": not a valid tokenizer.json (" + e.getMessage() + ")");
+            throw new LorankException(src.describe() + ": cannot read (" + e.getMessage() + ")");
         }
         Map<String, String> o = new HashMap<>();
         o.put("addSpecialTokens", String.valueOf(options.addSpecialTokens()));
@@ -83,12 +85,20 @@ public final class TextTokenizer implements AutoCloseable {
         o.put("padding", "false");
         o.put("maxLength", String.valueOf(options.maxLength()));
         o.put("modelMaxLength", String.valueOf(options.maxLength()));
+        HuggingFaceTokenizer tk;
         try {
-            HuggingFaceTokenizer tk = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(bytes), o);
-            return new TextTokenizer(tk, options, json, src.describe());
+            tk = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(bytes), o);
         } catch (IOException | RuntimeException e) {
             throw new LorankException(src.describe() + ": the tokenizer cannot be loaded (" + e.getMessage() + ")");
         }
+        // below special tokens + 1 the Rust tokenizer silently stops truncating: refuse such a length instead
+        int specials = options.addSpecialTokens() ? tk.encode("").getIds().length : 0;
+        if (options.maxLength() < specials + 1) {
+            tk.close();
+            throw new LorankException("--max-length " + options.maxLength() + " is below the minimum "
+                    + (specials + 1) + " for " + src.describe() + " (" + specials + " special tokens + 1 text token)");
+        }
+        return new TextTokenizer(tk, options, json, src.describe());
     }
 
     /** Encodes single texts into a padded batch. */

@@ -56,12 +56,13 @@ class BoundsCommandTest {
 
     @Test
     void badInputExitsOneWithOneLine() {
+        // bad option values are usage errors (exit 2, one line; cli.options.Converters)
         String[] r = run("bounds", "--examples", "0", "--shape", "8x8");
-        assertEquals("1", r[0]);
-        assertTrue(r[2].startsWith("lorank: --examples"), r[2]);
+        assertEquals("2", r[0]);
+        assertTrue(r[2].startsWith("lorank bounds: Invalid value for option '--examples'"), r[2]);
         assertEquals(1, r[2].strip().lines().count());
         r = run("bounds", "--examples", "4", "--shape", "8by8");
-        assertEquals("1", r[0]);
+        assertEquals("2", r[0]);
         assertTrue(r[2].contains("--shape"), r[2]);
         r = run("bounds", "--examples", "4");
         assertEquals("1", r[0]);

@@ -172,9 +172,9 @@ class EvalCommandTest {
         run(1, "eval", "--task", "nope", "--head", "probe");
         run(2, "eval", "--task", "wordnet-binary", "--head", "knn");
         run(1, "eval", "--task", "wordnet-binary", "--head", "probe", "--model", dir.resolve("absent").toString());
-        run(1, "eval", "--task", "SST-2", "--head", "probe", "--data", dir.resolve("absent").toString());
+        run(2, "eval", "--task", "SST-2", "--head", "probe", "--data", dir.resolve("absent").toString());
         run(1, "eval", "--task", "wordnet-binary", "--head", "mlm", "--seed", "13", "--test-cap", "10");
         run(2, "eval", "--head", "probe");
-        run(1, "eval", "--task", "wordnet-binary", "--head", "probe", "--seed", "13", "--seeds", "13,21");
+        run(2, "eval", "--task", "wordnet-binary", "--head", "probe", "--seed", "13", "--seeds", "13,21");
     }
 }

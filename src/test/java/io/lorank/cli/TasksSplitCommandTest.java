@@ -47,7 +47,7 @@ class TasksSplitCommandTest {
     @Test
     void unknownTaskAndMissingDataAreUserErrors() {
         run(1, "split", "--task", "nope", "--out", dir.toString());
-        run(1, "split", "--task", "SST-2", "--data", dir.resolve("absent").toString(), "--out", dir.toString());
+        run(2, "split", "--task", "SST-2", "--data", dir.resolve("absent").toString(), "--out", dir.toString());
         run(2, "split", "--task", "SST-2");
     }
 }

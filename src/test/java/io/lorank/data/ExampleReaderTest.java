@@ -131,7 +131,7 @@ class ExampleReaderTest {
         Path json = write("x.jsonl", "{\"text\": \"a\", \"label\": 0}\n{\"text\": \n");
         assertOneLine(assertThrows(LorankException.class,
                 () -> ExampleReader.read(json, TableLayout.jsonl("text", null, "label"), List.of("0", "1"))),
-                json + ":2: not a JSON object");
+                json + ":2:10: not a JSON object");
         Path csv = write("x.csv", "0,a,b\n");
         assertOneLine(assertThrows(LorankException.class,
                 () -> ExampleReader.read(csv, TableLayout.csv(2, 1, NONE, 0), List.of("0", "1"))),

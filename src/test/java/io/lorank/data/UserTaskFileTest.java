@@ -82,6 +82,6 @@ class UserTaskFileTest {
         Files.writeString(yaml, "name: x\nformat: csv\ncolumns: {text: 1, label: 0}\nfiles: {train: a}\n"
                 + "labels: [a, b]\ntemplate: '*cls**sent_0**sent_1**mask*'\n");
         e = assertThrows(LorankException.class, () -> UserTaskFile.load(yaml));
-        assertTrue(e.getMessage().contains("reads 2 texts but the task is single"), e.getMessage());
+        assertTrue(e.getMessage().contains("reads 2 texts but a single task needs 1"), e.getMessage());
     }
 }

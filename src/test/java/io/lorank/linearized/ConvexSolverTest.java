@@ -60,6 +60,26 @@ class ConvexSolverTest {
     }
 
     @Test
+    void fastAndReferenceSvtReachTheSameOptimum() {
+        // the convex solve on the chosen SVT path and on the EJML reference: same closed form, same objective
+        ClosedForm cf = closedForm(9);
+        ConvexResult fast = ConvexSolver.solve(cf.problem(), ConvexConfig.defaults(), cf.problem().zeroUpdate(), SingularValueThreshold.fastest());
+        ConvexResult ref = ConvexSolver.solve(cf.problem(), ConvexConfig.defaults(), cf.problem().zeroUpdate(), SingularValueThreshold.reference());
+        assertEquals(SolverStatus.CONVERGED, fast.status());
+        assertEquals(SolverStatus.CONVERGED, ref.status());
+        assertTrue(TestProblems.relErr(fast.update()[0].data, cf.optimum().data) < 1e-6, "fast path vs closed form");
+        assertTrue(TestProblems.relErr(fast.update()[0].data, ref.update()[0].data) < 1e-6, "fast vs reference (rel 1e-6)");
+        assertEquals(ref.objective(), fast.objective(), 1e-9 * Math.abs(ref.objective()), "objective (rel 1e-9)");
+        // a multi-target cross-entropy problem: the two paths' objectives agree within the sum of their gaps
+        LinearizedProblem p = TestProblems.problem(TestProblems.factored(3, 43), Synthetic.LossKind.CE, 0.05, 44);
+        ConvexResult f2 = ConvexSolver.solve(p, ConvexConfig.defaults(), p.zeroUpdate(), SingularValueThreshold.fastest());
+        ConvexResult r2 = ConvexSolver.solve(p, ConvexConfig.defaults(), p.zeroUpdate(), SingularValueThreshold.reference());
+        assertEquals(SolverStatus.CONVERGED, f2.status());
+        assertTrue(Math.abs(f2.objective() - r2.objective()) <= f2.dualityGap() + r2.dualityGap() + 1e-14,
+                "P(fast) " + f2.objective() + " vs P(ref) " + r2.objective() + ", gaps " + f2.dualityGap() + ", " + r2.dualityGap());
+    }
+
+    @Test
     void crossEntropyGapCertifiesObjective() {
         // no closed form: the duality gap bounds P − P*; a much tighter re-solve must agree within it
         LinearizedProblem p = TestProblems.problem(TestProblems.factored(3, 41), Synthetic.LossKind.CE, 0.05, 42);

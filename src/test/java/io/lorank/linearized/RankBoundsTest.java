@@ -98,4 +98,27 @@ class RankBoundsTest {
         }
         assertTrue(TargetShape.parseList(" 8X4 , 2x3").get(0).m() == 8);
     }
+
+    @Test
+    void hugeSizesStayExact() {
+        long kn = 2_000_000_000L * 2_000_000_000L; // 4e18: r ~ 2.83e9, past an int
+        long r = RankBounds.paper1Rank(kn);
+        assertTrue(RankBounds.triangle(r) > kn && RankBounds.triangle(r - 1) <= kn, "r = " + r);
+        assertEquals(2_828_427_125L, r); // from exact integer arithmetic (Python isqrt)
+        TargetShape big = new TargetShape("big", 2_000_000_000, 2_000_000_000);
+        assertEquals(3_999_999_999L, big.manifoldDimension(1));
+        // binary search = linear scan on a small case, and the smallest r on a huge one
+        List<TargetShape> t = TargetShape.parseList("30x50,8x8");
+        for (double need = 0; need < 1500; need += 37) {
+            Integer lin = null;
+            for (int q = 1; q <= 30; q++) {
+                if (RankBounds.totalDimension(t, q) > need) {
+                    lin = q;
+                    break;
+                }
+            }
+            assertEquals(lin, RankBounds.paper2Rank(t, need), "need " + need);
+        }
+        assertEquals(1_000_000, RankBounds.paper2Rank(List.of(big), 3_998_999_999_000_001.0));
+    }
 }

@@ -37,6 +37,24 @@ public final class CstarEstimator {
                            @JsonProperty("cstar_interpolated") double interpolated,
                            @JsonProperty("bootstrap_valid") int bootstrapValid,
                            @JsonProperty("bootstrap_reps") int bootstrapReps) {
+        /** Whether C* and its interval could be estimated; when not, no claim may be drawn from this estimate. */
+        @JsonProperty("determined")
+        public boolean determined() {
+            return undeterminedReason() == null;
+        }
+
+        /** Why the estimate could not be made, or null when it was. */
+        public String undeterminedReason() {
+            if (!Double.isFinite(cstar)) {
+                return "the grid shows no increasing transition to fit (success fractions must rise through 50% over"
+                        + " several ratios; give --ratios on both sides of the transition)";
+            }
+            if (!Double.isFinite(low) || !Double.isFinite(high)) {
+                return "only " + bootstrapValid + " of " + bootstrapReps + " bootstrap replicates show a transition"
+                        + " (at least 10 needed for an interval); use more --trials or --ratios near the transition";
+            }
+            return null;
+        }
     }
 
     private CstarEstimator() {

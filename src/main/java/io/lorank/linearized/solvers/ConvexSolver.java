@@ -11,7 +11,7 @@ import java.util.Arrays;
 /**
  * Convex full fine-tuning: min_ΔW F(ΔW) + λ Σ_l ‖ΔW_l‖_* by FISTA with backtracking (the step may also grow by
  * 1/0.9 per iteration), gradient-based adaptive restart (O'Donoghue &amp; Candès) and singular-value thresholding per
- * target. Stops on the relative duality gap ({@link DualityGap}), a certificate of accuracy, not a heuristic.
+ * target ({@link SingularValueThreshold#fastest()} unless given, all targets in one call). Stops on the relative duality gap ({@link DualityGap}), a certificate of accuracy, not a heuristic.
  */
 public final class ConvexSolver {
     private ConvexSolver() {
@@ -22,6 +22,11 @@ public final class ConvexSolver {
     }
 
     public static ConvexResult solve(LinearizedProblem p, ConvexConfig cfg, DMatrixRMaj[] start) {
+        return solve(p, cfg, start, SingularValueThreshold.fastest());
+    }
+
+    /** As above with a given SVT implementation (tests compare the fast one with the reference). */
+    public static ConvexResult solve(LinearizedProblem p, ConvexConfig cfg, DMatrixRMaj[] start, SingularValueThreshold svt) {
         long t0 = System.nanoTime();
         MeasurementOperator op = p.operator();
         int nt = p.targets();
@@ -54,13 +59,17 @@ public final class ConvexSolver {
             double lossX;
             while (true) {
                 double nuc = 0;
+                DMatrixRMaj[] z = new DMatrixRMaj[nt];
                 for (int l = 0; l < nt; l++) {
-                    DMatrixRMaj z = y[l].copy();
-                    double[] zd = z.data;
-                    for (int j = 0; j < z.getNumElements(); j++) {
+                    z[l] = y[l].copy();
+                    double[] zd = z[l].data;
+                    for (int j = 0; j < zd.length; j++) {
                         zd[j] -= g[l].data[j] / lip;
                     }
-                    SingularValueThreshold.Result r = SingularValueThreshold.apply(z, p.lambda() / lip);
+                }
+                SingularValueThreshold.Result[] prox = svt.thresholdAll(z, p.lambda() / lip); // all targets in one call
+                for (int l = 0; l < nt; l++) {
+                    SingularValueThreshold.Result r = prox[l];
                     xn[l] = r.matrix();
                     kept[l] = r.kept();
                     ranks[l] = r.kept().length;

@@ -1,61 +1,50 @@
 package io.lorank.linearized.solvers;
 
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 
-import java.util.Arrays;
-
-/** prox of τ‖·‖_*: U diag(max(σ − τ, 0)) Vᵀ (EJML compact SVD). */
-public final class SingularValueThreshold {
-    /** The thresholded matrix and its kept singular values (descending). */
-    public record Result(DMatrixRMaj matrix, double[] kept) {
+/**
+ * The proximal map of τ‖·‖_*: SVT_τ(Z) = U diag(max(σ − τ, 0)) Vᵀ for Z = U diag(σ) Vᵀ (m × n, fp64).
+ *
+ * <p>Implementations: {@link EjmlSvt} (pure Java, the reference) and {@link LapackSvt} (LAPACK {@code dgesdd} from
+ * the OpenBLAS natives shipped in a Maven jar, ~10× faster). {@link #fastest()} picks the fast one when its natives
+ * load on this platform and the reference otherwise, so callers never choose; system property
+ * {@code lorank.svt=ejml|lapack} forces one (tests, benchmarks).
+ *
+ * <p>Contract: stateless and thread-safe; {@code z} is not modified; the result's {@code kept} holds σ_j − τ for the
+ * σ_j &gt; τ, descending; both implementations agree to the tolerances of {@code SingularValueThresholdTest}.
+ */
+public interface SingularValueThreshold {
+    /** The thresholded matrix (m × n) and its kept singular values σ_j − τ (descending). */
+    record Result(DMatrixRMaj matrix, double[] kept) {
     }
 
-    private SingularValueThreshold() {
+    /** SVT_τ(z); throws IllegalStateException on non-finite entries. */
+    Result threshold(DMatrixRMaj z, double tau);
+
+    /** SVT_τ of each z[l] (one result per target, in order); implementations may run targets in parallel. */
+    default Result[] thresholdAll(DMatrixRMaj[] z, double tau) {
+        Result[] r = new Result[z.length];
+        for (int l = 0; l < z.length; l++) {
+            r[l] = threshold(z[l], tau);
+        }
+        return r;
     }
 
-    public static Result apply(DMatrixRMaj z, double tau) {
-        int m = z.numRows;
-        int n = z.numCols;
-        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(m, n, true, true, true);
-        if (!svd.decompose(z.copy())) {
-            throw new IllegalStateException("SVD failed on a " + m + "x" + n + " matrix (non-finite entries?)");
-        }
-        DMatrixRMaj u = svd.getU(null, false);
-        DMatrixRMaj vt = svd.getV(null, true);
-        double[] s = svd.getSingularValues();
-        int q = Math.min(m, n);
-        int[] keep = new int[q];
-        int r = 0;
-        for (int j = 0; j < q; j++) {
-            if (s[j] > tau) {
-                keep[r++] = j;
-            }
-        }
-        DMatrixRMaj out = new DMatrixRMaj(m, n);
-        double[] kept = new double[r];
-        if (r > 0) {
-            DMatrixRMaj us = new DMatrixRMaj(m, r);
-            DMatrixRMaj vr = new DMatrixRMaj(r, n);
-            for (int jj = 0; jj < r; jj++) {
-                int j = keep[jj];
-                double sj = s[j] - tau;
-                kept[jj] = sj;
-                for (int i = 0; i < m; i++) {
-                    us.set(i, jj, u.get(i, j) * sj);
-                }
-                System.arraycopy(vt.data, j * n, vr.data, jj * n, n);
-            }
-            CommonOps_DDRM.mult(us, vr, out);
-        }
-        Arrays.sort(kept);
-        for (int i = 0; i < r / 2; i++) {
-            double t = kept[i];
-            kept[i] = kept[r - 1 - i];
-            kept[r - 1 - i] = t;
-        }
-        return new Result(out, kept);
+    /** What runs, for benchmark output (e.g. "LAPACK dgesdd (OpenBLAS 0.3.31), 2 targets in parallel"). */
+    String name();
+
+    /** The pure-Java reference. */
+    static SingularValueThreshold reference() {
+        return EjmlSvt.INSTANCE;
+    }
+
+    /** The fastest implementation that works here (chosen once). */
+    static SingularValueThreshold fastest() {
+        return SvtChoice.CHOSEN;
+    }
+
+    /** SVT_τ(z) with {@link #fastest()}. */
+    static Result apply(DMatrixRMaj z, double tau) {
+        return fastest().threshold(z, tau);
     }
 }
