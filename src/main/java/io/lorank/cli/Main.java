@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
                 BoundsCommand.class,
                 PhaseCommand.class,
                 EvalCommand.class,
+                FinetuneCommand.class,
                 SyntheticCommand.class,
         })
 public final class Main implements Runnable {
