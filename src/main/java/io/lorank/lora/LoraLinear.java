@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import io.lorank.encoder.LinearAdapter;
 import io.lorank.encoder.LinearTarget;
 
+import java.util.Random;
+
 /**
  * LoRA on one Linear y = W x + b, as PEFT's {@code lora.Linear.forward}:
  * <pre>
@@ -11,7 +13,9 @@ import io.lorank.encoder.LinearTarget;
  *   ΔW = s · B A                      [m, n]  (PEFT's {@code get_delta_weight})
  * </pre>
  * A and B are owned by the {@link LoraModel}'s manager and require gradients; the base W stays frozen. Dropout is
- * active only while {@link #training} is set (libtorch's RNG, seeded by the trainer).
+ * active only while {@link #training} is set; its masks come from a {@code java.util.Random} seeded with the
+ * adapter (not libtorch's RNG, whose CPU Bernoulli draws depend on the intra-op thread split), so a seed gives the
+ * same masks under any load.
  */
 public final class LoraLinear implements LinearAdapter {
     private final LinearTarget target;
@@ -20,9 +24,11 @@ public final class LoraLinear implements LinearAdapter {
     private final double dropout;
     private final NDArray a; // [r, n]
     private final NDArray b; // [m, r]
+    private final Random rng;
     private boolean training;
 
-    LoraLinear(LinearTarget target, int rank, double scaling, double dropout, NDArray a, NDArray b) {
+    LoraLinear(LinearTarget target, int rank, double scaling, double dropout, NDArray a, NDArray b, Random rng) {
+        this.rng = rng;
         this.target = target;
         this.rank = rank;
         this.scaling = scaling;
@@ -33,9 +39,18 @@ public final class LoraLinear implements LinearAdapter {
 
     @Override
     public NDArray apply(NDArray x) {
-        NDArray in = training && dropout > 0
-                ? x.getNDArrayInternal().dropout(x, (float) dropout, true).singletonOrThrow() : x;
+        NDArray in = training && dropout > 0 ? x.mul(mask(x)) : x;
         return in.matMul(a.transpose()).matMul(b.transpose()).mul(scaling);                 // [..., m]
+    }
+
+    /** Inverted dropout mask like x: 0 with probability p, else 1/(1−p). */
+    private NDArray mask(NDArray x) {
+        float[] m = new float[(int) x.size()];
+        float keep = (float) (1 / (1 - dropout));
+        for (int i = 0; i < m.length; i++) {
+            m[i] = rng.nextDouble() < dropout ? 0f : keep;
+        }
+        return x.getManager().create(m, x.getShape()).toType(x.getDataType(), false);
     }
 
     /** ΔW = s · B A [m, n], a new array in A's manager (no gradient recorded outside a collector). */

@@ -25,8 +25,9 @@ import java.util.Random;
  * attached to its {@link Linear}; every base weight frozen. Owns A and B (close it to detach the adapters and free
  * them). {@link #merge} folds ΔW into the base weights.
  *
- * <p>Determinism: A is drawn from {@code java.util.Random(seed)} target by target in encoder order, so the same
- * seed gives the same adapter on every machine.
+ * <p>Determinism: A is drawn from {@code java.util.Random(seed)} target by target in encoder order, and each
+ * adapter's dropout masks from its own {@code Random} derived from the seed, so the same seed gives the same adapter
+ * and the same masks on every machine.
  */
 public final class LoraModel implements AutoCloseable {
     private final Encoder encoder;
@@ -36,8 +37,10 @@ public final class LoraModel implements AutoCloseable {
     /** PiSSA only: the initial factors (B0 [m, r], A0 [r, n]) the base weight was corrected by. */
     private final Map<String, NDArray[]> pissaStart = new LinkedHashMap<>();
     private boolean attached = true;
+    private final long seed;
 
-    private LoraModel(Encoder encoder, LoraConfig config) {
+    private LoraModel(Encoder encoder, LoraConfig config, long seed) {
+        this.seed = seed;
         this.encoder = encoder;
         this.config = config;
         this.manager = Engines.newManager();
@@ -46,7 +49,7 @@ public final class LoraModel implements AutoCloseable {
     /** Injects fresh adapters initialised by {@code config.init()} with {@code seed}. */
     public static LoraModel inject(Encoder encoder, LoraConfig config, long seed) {
         List<LinearTarget> targets = config.resolve(encoder.targets());
-        LoraModel lm = new LoraModel(encoder, config);
+        LoraModel lm = new LoraModel(encoder, config, seed);
         Random rnd = new Random(seed);
         encoder.setTrainable(n -> false);
         for (LinearTarget t : targets) {
@@ -86,7 +89,7 @@ public final class LoraModel implements AutoCloseable {
      */
     public static LoraModel of(Encoder encoder, LoraConfig config, Map<String, float[][]> factors) {
         List<LinearTarget> targets = config.resolve(encoder.targets());
-        LoraModel lm = new LoraModel(encoder, config);
+        LoraModel lm = new LoraModel(encoder, config, 0);
         encoder.setTrainable(n -> false);
         for (LinearTarget t : targets) {
             int r = config.rankOf(t);
@@ -102,7 +105,8 @@ public final class LoraModel implements AutoCloseable {
         NDArray bb = manager.create(b, new Shape(t.out(), r)).toType(type, false);
         aa.setRequiresGradient(true);
         bb.setRequiresGradient(true);
-        LoraLinear l = new LoraLinear(t, r, s, config.dropout(), aa, bb);
+        // each adapter its own dropout stream, fixed by the model's seed and the target's position
+        LoraLinear l = new LoraLinear(t, r, s, config.dropout(), aa, bb, new Random(seed * 1_000_003L + adapters.size()));
         encoder.linears().get(t.name()).setAdapter(l);
         adapters.put(t.name(), l);
         return l;
