@@ -1,0 +1,31 @@
+package io.lorank.finetune;
+
+import io.lorank.util.MeanStd;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fine-tuning run over seeds.
+ *
+ * @param model   the encoder's name
+ * @param task    the task
+ * @param method  {@code lora-r<R>} or {@code full}
+ * @param perSeed one result per seed, in seed order
+ * @param test    test metric (the task's: accuracy, F1 or MCC), mean ± sample std over seeds
+ * @param seconds wall time of the whole run
+ */
+public record FinetuneResult(String model, String task, String method, List<Seed> perSeed, MeanStd test,
+                             double seconds) {
+    /**
+     * @param seed          split seed
+     * @param train         the trainer's record (losses, dev curve, best step)
+     * @param testAccuracy  test accuracy at the kept state
+     * @param testMetric    the task's test metric there
+     * @param deltaRatio    ‖ΔW_l‖_F / ‖W0_l‖_F per target (LoRA: its targets; full: query and value)
+     * @param adapterWritten whether seed-S/adapter/ was written
+     */
+    public record Seed(int seed, TrainResult train, double testAccuracy, double testMetric,
+                       Map<String, Double> deltaRatio, boolean adapterWritten) {
+    }
+}

@@ -1,0 +1,209 @@
+package io.lorank.finetune;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import io.lorank.LorankException;
+import io.lorank.data.Example;
+import io.lorank.data.FewShotSampler;
+import io.lorank.data.FewShotSplit;
+import io.lorank.data.SplitLoader;
+import io.lorank.data.Task;
+import io.lorank.encoder.Encoder;
+import io.lorank.encoder.LinearTarget;
+import io.lorank.encoder.TargetSelection;
+import io.lorank.eval.Evaluation;
+import io.lorank.head.Backbone;
+import io.lorank.head.ClassifierHead;
+import io.lorank.head.FeatureHead;
+import io.lorank.head.HeadKind;
+import io.lorank.head.MlmPromptHead;
+import io.lorank.head.PooledFeatures;
+import io.lorank.head.ProbeTrainer;
+import io.lorank.lora.LoraModel;
+import io.lorank.lora.PeftAdapter;
+import io.lorank.model.HostTensor;
+import io.lorank.probe.Metrics;
+import io.lorank.util.AtomicFiles;
+import io.lorank.util.Json;
+import io.lorank.util.MeanStd;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The library entry point of fine-tuning: {@link #run(FinetuneConfig, Path)} trains one model per seed (LoRA or
+ * full), scores the kept state on the test split and, with an output folder, writes {@code seed-S/adapter/} (PEFT
+ * format; the probe head under {@code modules_to_save}) and {@code seed-S/metrics.json}. Nothing is printed.
+ */
+public final class Finetuning {
+    private Finetuning() {
+    }
+
+    /** @param out folder for seed-S/…; null: write nothing */
+    public static FinetuneResult run(FinetuneConfig cfg, Path out) {
+        long start = System.nanoTime();
+        Task task = Evaluation.resolveTask(cfg.task());
+        Path data = Evaluation.resolveData(task, cfg.data());
+        List<FinetuneResult.Seed> results = new ArrayList<>();
+        String modelName = cfg.model();
+        for (int seed : cfg.seeds()) {
+            FewShotSplit s = SplitLoader.load(task, data, new SplitLoader.Request(cfg.shots(), seed, false));
+            List<Example> test = cfg.testCap() > 0 && s.test().size() > cfg.testCap()
+                    ? FewShotSampler.capTest(s.test(), cfg.testCap()) : s.test();
+            if (test.isEmpty()) {
+                throw new LorankException("task " + task.name() + ": no test set found under " + data);
+            }
+            try (Backbone bb = Backbone.load(cfg.model(), cfg.maxLength())) {
+                modelName = bb.name();
+                results.add(runSeed(cfg, task, s, test, seed, bb, out));
+            }
+        }
+        double[] metric = results.stream().mapToDouble(FinetuneResult.Seed::testMetric).toArray();
+        String method = cfg.full() ? "full" : "lora-r" + cfg.lora().rank();
+        return new FinetuneResult(modelName, task.name(), method, List.copyOf(results), MeanStd.of(metric),
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    private static FinetuneResult.Seed runSeed(FinetuneConfig cfg, Task task, FewShotSplit s, List<Example> test,
+                                               int seed, Backbone bb, Path out) {
+        Encoder enc = bb.encoder();
+        String spec = cfg.full() ? TargetSelection.DEFAULT : cfg.lora().targets();
+        List<LinearTarget> watched = TargetSelection.select(enc.targets(), spec);
+        Map<String, float[]> w0 = new LinkedHashMap<>();
+        for (LinearTarget t : watched) {
+            w0.put(t.name(), enc.parameter(t.name() + ".weight").toType(DataType.FLOAT32, false).toFloatArray());
+        }
+        try (ClassifierHead head = head(cfg.head(), bb, task, s);
+             LoraModel lm = cfg.full() ? null : LoraModel.inject(enc, cfg.lora(), seed)) {
+            List<NDArray> params = new ArrayList<>();
+            if (lm != null) {
+                params.addAll(lm.trainable());
+            } else {
+                enc.setTrainable(n -> n.startsWith("embeddings.") || n.startsWith("encoder."));
+                enc.parametersByName().forEach((n, p) -> {
+                    if (n.startsWith("embeddings.") || n.startsWith("encoder.")) {
+                        params.add(p.getArray());
+                    }
+                });
+            }
+            for (NDArray p : head.parameters().values()) { // the probe head is trained; prompt heads have none
+                p.setRequiresGradient(true);
+                params.add(p);
+            }
+            TrainConfig tc = new TrainConfig(cfg.train().lr(), cfg.train().weightDecay(), cfg.train().warmup(),
+                    cfg.train().steps(), cfg.train().batchSize(), cfg.train().clip(), cfg.train().evalEvery(),
+                    cfg.train().patience(), seed);
+            TrainResult tr = Trainer.train(head, params, on -> {
+                if (lm != null) {
+                    lm.setTraining(on);
+                }
+            }, s.train(), s.dev(), tc, cfg.quiet());
+            int[] gold = test.stream().mapToInt(Example::label).toArray();
+            int[] pred = ClassifierHead.predict(Trainer.logits(head, test));
+            double acc = Metrics.accuracy(pred, gold);
+            double metric = Metrics.score(task.metric(), pred, gold);
+            Map<String, Double> ratio = deltaRatios(enc, lm, w0);
+            boolean wrote = false;
+            if (out != null) {
+                Path dir = out.resolve("seed-" + seed);
+                if (lm != null) {
+                    Map<String, HostTensor> headTensors = new LinkedHashMap<>();
+                    head.parameters().forEach((n, p) -> {
+                        String name = PeftAdapter.HEAD_MODULE + n.substring(n.indexOf('.'));
+                        headTensors.put(name, new HostTensor(name, p.getShape().getShape(),
+                                p.toType(DataType.FLOAT32, false).toFloatArray()));
+                    });
+                    Map<String, Object> meta = new LinkedHashMap<>();
+                    meta.put("task", cfg.task());
+                    meta.put("head", cfg.head().lowerName());
+                    meta.put("max_length", cfg.maxLength());
+                    PeftAdapter.save(dir.resolve("adapter"), lm, headTensors, cfg.model(), meta);
+                    wrote = true;
+                }
+                FinetuneResult.Seed r = new FinetuneResult.Seed(seed, tr, acc, metric, ratio, wrote);
+                AtomicFiles.writeString(dir.resolve("metrics.json"), Json.write(metricsJson(cfg, r)) + "\n");
+            }
+            return new FinetuneResult.Seed(seed, tr, acc, metric, ratio, wrote);
+        }
+    }
+
+    private static ClassifierHead head(HeadKind kind, Backbone bb, Task task, FewShotSplit s) {
+        return switch (kind) {
+            case MLM -> new MlmPromptHead(bb, task);
+            case EMBEDDING -> FeatureHead.embedding(bb, task, FeatureHead.DEFAULT_SCALE);
+            case PROBE -> {
+                PooledFeatures f = new PooledFeatures(bb, task, PooledFeatures.Input.TEXT);
+                ProbeTrainer.Result fit = ProbeTrainer.fit(f.features(s.train()), labels(s.train()),
+                        f.features(s.dev()), labels(s.dev()), task.numClasses());
+                yield FeatureHead.probe(f, fit.fit());
+            }
+        };
+    }
+
+    /** ‖ΔW‖_F / ‖W0‖_F per watched target, in fp64: ΔW = s·B A (LoRA, relative to W0) or W_T − W0 (full). */
+    static Map<String, Double> deltaRatios(Encoder enc, LoraModel lm, Map<String, float[]> w0) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        Map<String, float[][]> factors = lm == null ? Map.of() : lm.savedFactors();
+        for (var e : w0.entrySet()) {
+            float[] base = e.getValue();
+            double num = 0;
+            double den = 0;
+            if (lm != null) {
+                var l = lm.adapters().get(e.getKey());
+                float[] a = factors.get(e.getKey())[0];
+                float[] b = factors.get(e.getKey())[1];
+                int r = lm.savedRank(e.getKey());
+                int n = l.target().in();
+                int m = l.target().out();
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double d = 0;
+                        for (int k = 0; k < r; k++) {
+                            d += (double) b[i * r + k] * a[k * n + j];
+                        }
+                        d *= l.scaling();
+                        num += d * d;
+                    }
+                }
+            } else {
+                float[] now = enc.parameter(e.getKey() + ".weight").toType(DataType.FLOAT32, false).toFloatArray();
+                for (int i = 0; i < base.length; i++) {
+                    double d = (double) now[i] - base[i];
+                    num += d * d;
+                }
+            }
+            for (float v : base) {
+                den += (double) v * v;
+            }
+            out.put(e.getKey(), Math.sqrt(num / den));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> metricsJson(FinetuneConfig cfg, FinetuneResult.Seed r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seed", r.seed());
+        m.put("method", cfg.full() ? "full" : "lora");
+        m.put("lora", cfg.lora());
+        m.put("train_config", cfg.train());
+        m.put("test_accuracy", r.testAccuracy());
+        m.put("test_metric", r.testMetric());
+        m.put("best_step", r.train().bestStep());
+        m.put("best_dev", r.train().bestDev());
+        m.put("steps_run", r.train().stepsRun());
+        m.put("stopped_early", r.train().stoppedEarly());
+        m.put("train_seconds", r.train().seconds());
+        m.put("loss_curve", r.train().losses());
+        m.put("dev_curve", r.train().dev());
+        m.put("delta_w_over_w0", r.deltaRatio());
+        m.put("entk_drift", "not computed (see README: not implemented in this issue's delivery)");
+        return m;
+    }
+
+    private static int[] labels(List<Example> examples) {
+        return examples.stream().mapToInt(Example::label).toArray();
+    }
+}
