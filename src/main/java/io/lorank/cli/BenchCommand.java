@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 EncoderBenchCommand.class,
                 BenchLinearizedCommand.class,
+                BenchGemmCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -67,6 +67,9 @@ public final class BenchLinearizedCommand implements Runnable {
         System.out.printf(Locale.ROOT, "N=%d K=%d T=%d r=%d, %d thread(s), median of %d runs after %d warm-up: wall seconds (process CPU seconds)%n",
                 examples, outputs, tokens, rank, io.lorank.linearized.Parallel.threads(), runs, warmup);
         System.out.println("CPU: " + io.lorank.util.CpuInfo.current().summary());
+        if (!noTorch) {
+            System.out.println("GEMM path (torch-factored): " + io.lorank.engine.Engines.gemmPath());
+        }
         System.out.println("SVT path: " + io.lorank.linearized.solvers.SingularValueThreshold.fastest().name());
         System.out.println("targets x d^2 | LoRA factored | LoRA dense | dense/factored | convex factored | convex dense | SVT part | stored factored | stored dense (storage) | check | load avg");
         for (LinearizedBenchmark.Row r : rows) {

@@ -67,6 +67,7 @@ public final class EmbedCommand implements Runnable {
             m.put("dim", r.dim());
             m.put("pooling", r.pooling().name().toLowerCase(Locale.ROOT));
             m.put("normalized", r.normalized());
+            m.put("forward", r.forwardPath());
             m.put("embeddings", r.embeddings());
             if (texts.size() > 1) {
                 m.put("cosine", r.cosine());
@@ -74,8 +75,8 @@ public final class EmbedCommand implements Runnable {
             out.println(Json.write(m));
             return;
         }
-        out.printf("model %s, dim %d, pooling %s%s%n", r.model(), r.dim(), r.pooling().name().toLowerCase(Locale.ROOT),
-                r.normalized() ? ", normalized" : "");
+        out.printf("model %s, dim %d, pooling %s%s, forward on %s%n", r.model(), r.dim(), r.pooling().name().toLowerCase(Locale.ROOT),
+                r.normalized() ? ", normalized" : "", r.forwardPath());
         for (int i = 0; i < texts.size(); i++) {
             float[] v = r.embeddings()[i];
             StringBuilder sb = new StringBuilder();

@@ -66,6 +66,8 @@ public final class EncoderBenchCommand implements Runnable {
         }
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> env = new LinkedHashMap<>();
+        env.put("cpu", io.lorank.util.CpuInfo.current().summary());
+        env.put("gemm_path", Engines.gemmPath());
         env.put("cores", Runtime.getRuntime().availableProcessors());
         env.put("djl_intra_op_threads", Engines.intraOpThreads());
         env.put("djl_inter_op_threads", System.getProperty("ai.djl.pytorch.num_interop_threads"));

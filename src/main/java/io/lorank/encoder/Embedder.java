@@ -14,7 +14,11 @@ import io.lorank.text.TokenizerOptions;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Sentence embeddings: tokenize, one forward, pool, optionally L2-normalize, and the cosine matrix. */
+/**
+ * Sentence embeddings: tokenize, one forward, pool, optionally L2-normalize, and the cosine matrix. The forward runs
+ * on ONNX Runtime when the checkpoint is an ONNX file (faster for inference, {@link OrtForward}) and on lorank's
+ * libtorch encoder otherwise; the two agree to the golden tolerance (EmbedderPathsTest).
+ */
 public final class Embedder {
     private Embedder() {
     }
@@ -41,8 +45,11 @@ public final class Embedder {
      * @param cosine     [N][N] cosine similarities (computed in fp64)
      */
     public record Result(String model, int dim, Pooling pooling, boolean normalized, float[][] embeddings,
-                         double[][] cosine) {
+                         double[][] cosine, String forwardPath) {
     }
+
+    /** Which forward runs: ORT when the checkpoint is an ONNX file (unless {@code -Dlorank.forward=torch}), else libtorch. */
+    public enum ForwardPath { ORT, TORCH }
 
     public static Result embed(Request r) {
         Pooling pooling = r.pooling() != null ? r.pooling()
@@ -50,6 +57,24 @@ public final class Embedder {
         Checkpoint ckpt = ModelSource.load(r.model(), r.tokenizer());
         TokenizerOptions opts = TokenizerOptions.defaults().withMaxLength(
                 Math.min(r.maxLength(), ckpt.config().maxPositionEmbeddings() - ckpt.config().positionOffset()));
+        byte[] onnx = onnxBytes(r.model());
+        if (onnx != null && choose() == ForwardPath.ORT) {
+            try (OrtForward ort = new OrtForward(onnx, ckpt.weightsFile());
+                 TextTokenizer tk = TextTokenizer.load(ckpt.tokenizer(), opts)) {
+                var batch = tk.encode(r.texts());
+                int d = ckpt.config().hiddenSize();
+                float[][] e = OrtForward.pool(ort.lastHidden(batch, d), batch, d, pooling);
+                if (r.normalize()) {
+                    for (float[] v : e) {
+                        double nrm = Math.max(Math.sqrt(dot(v, v)), 1e-12);
+                        for (int j = 0; j < v.length; j++) {
+                            v[j] = (float) (v[j] / nrm);
+                        }
+                    }
+                }
+                return new Result(ckpt.name(), d, pooling, r.normalize(), e, cosine(e), "ONNX Runtime");
+            }
+        }
         try (Encoder enc = Encoder.load(ckpt);
              TextTokenizer tk = TextTokenizer.load(ckpt.tokenizer(), opts);
              NDManager m = Engines.newManager()) {
@@ -65,8 +90,37 @@ public final class Embedder {
             for (int i = 0; i < n; i++) {
                 System.arraycopy(flat, i * d, e[i], 0, d);
             }
-            return new Result(ckpt.name(), d, pooling, r.normalize(), e, cosine(e));
+            return new Result(ckpt.name(), d, pooling, r.normalize(), e, cosine(e), "libtorch (" + Engines.gemmPath() + ")");
         }
+    }
+
+    /** The forward path for gradient-free encodings: system property {@code lorank.forward} (auto | torch | ort), default ORT. */
+    public static ForwardPath choose() {
+        String v = System.getProperty("lorank.forward", "auto").toLowerCase(java.util.Locale.ROOT);
+        return switch (v) {
+            case "auto", "ort" -> ForwardPath.ORT;
+            case "torch" -> ForwardPath.TORCH;
+            default -> throw new LorankException("system property lorank.forward is '" + v + "'; expected auto, ort or torch");
+        };
+    }
+
+    /** The ONNX file behind a model name or path, or null when it is not one (an HF folder). */
+    static byte[] onnxBytes(String model) {
+        var km = ModelRegistry.find(model);
+        try {
+            if (km.isPresent()) {
+                try (var in = Embedder.class.getClassLoader().getResourceAsStream(km.get().onnxResource())) {
+                    return in == null ? null : in.readAllBytes();
+                }
+            }
+            Path p = Path.of(model);
+            if (java.nio.file.Files.isRegularFile(p) && p.getFileName().toString().endsWith(".onnx")) {
+                return java.nio.file.Files.readAllBytes(p);
+            }
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            return null; // ModelSource.load already read it; a failure here only means the libtorch path
+        }
+        return null;
     }
 
     /** Cosine similarity matrix in fp64. */

@@ -73,6 +73,8 @@ class BadInputTest {
                 row(Kind.USER_ERROR_NOT_BUG, 2, "--runs': '0' is not a positive integer", "bench", "encoder", "--runs", "0"),
                 row(Kind.USER_ERROR_NOT_BUG, 2, "--rank 500 exceeds d = 384", "bench", "linearized", "--shapes", "1x384", "--rank", "500"),
                 row(Kind.USER_ERROR_NOT_BUG, 2, "'-1' is not a non-negative integer", "bench", "encoder", "--warmup", "-1"),
+                row(Kind.USER_ERROR_NOT_BUG, 2, "--runs': '0' is not a positive integer", "bench", "gemm", "--runs", "0"),
+                row(Kind.USER_ERROR_NOT_BUG, 1, "--shapes 2048x384: expected MxKxN", "bench", "gemm", "--shapes", "2048x384"),
 
                 // 2. overflow and memory
                 row(Kind.OVERFLOW_MEMORY, 0, "KN = 4000000000000000000",

@@ -4,7 +4,6 @@ import io.lorank.linearized.DualityGap;
 import io.lorank.linearized.LinearizedProblem;
 import io.lorank.linearized.MeasurementOperator;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.SingularOps_DDRM;
 
 import java.util.Arrays;
 
@@ -120,7 +119,7 @@ public final class ConvexSolver {
             it++;
             curve[it] = px;
             if (it % cfg.checkEvery() == 0 || it == cfg.maxIterations()) {
-                gap = gap(p, x, fx, px);
+                gap = gap(p, x, fx, px, svt);
                 if (gap < bestGap) {
                     bestGap = gap;
                     best = x;
@@ -139,21 +138,19 @@ public final class ConvexSolver {
             gap = bestGap;
             ranks = bestRanks;
         }
-        double[][] sv = new double[nt][];
-        for (int l = 0; l < nt; l++) {
-            sv[l] = SingularOps_DDRM.singularValues(x[l]);
-            Arrays.sort(sv[l]);
-            reverse(sv[l]);
-        }
+        double[][] sv = svt.singularValuesAll(x); // descending
         return new ConvexResult(x, px, ranks, sv, Arrays.copyOf(curve, it + 1), it, status, gap, LoraSolver.seconds(t0));
     }
 
-    /** P(x) − D(s·c(x)), with dense op norms (the solver holds dense matrices anyway). */
-    static double gap(LinearizedProblem p, DMatrixRMaj[] x, double[] fx, double px) {
+    /** P(x) − D(s·c(x)), with dense op norms (the solver holds dense matrices anyway), all targets in one SVD call. */
+    static double gap(LinearizedProblem p, DMatrixRMaj[] x, double[] fx, double px, SingularValueThreshold svt) {
         double[] c = p.residual(fx);
+        DMatrixRMaj[] g = new DMatrixRMaj[p.targets()];
+        for (int l = 0; l < g.length; l++) {
+            g[l] = p.operator().adjoint(l, c);
+        }
         double mx = 0;
-        for (int l = 0; l < p.targets(); l++) {
-            double[] s = SingularOps_DDRM.singularValues(p.operator().adjoint(l, c));
+        for (double[] s : svt.singularValuesAll(g)) {
             for (double v : s) {
                 mx = Math.max(mx, v);
             }
@@ -167,13 +164,5 @@ public final class ConvexSolver {
             c[l] = a[l].copy();
         }
         return c;
-    }
-
-    private static void reverse(double[] a) {
-        for (int i = 0; i < a.length / 2; i++) {
-            double t = a[i];
-            a[i] = a[a.length - 1 - i];
-            a[a.length - 1 - i] = t;
-        }
     }
 }

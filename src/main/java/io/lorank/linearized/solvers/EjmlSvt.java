@@ -20,6 +20,18 @@ final class EjmlSvt implements SingularValueThreshold {
     }
 
     @Override
+    public double[] singularValues(DMatrixRMaj z) {
+        double[] s = org.ejml.dense.row.SingularOps_DDRM.singularValues(z);
+        Arrays.sort(s);
+        for (int i = 0; i < s.length / 2; i++) {
+            double t = s[i];
+            s[i] = s[s.length - 1 - i];
+            s[s.length - 1 - i] = t;
+        }
+        return s;
+    }
+
+    @Override
     public Result threshold(DMatrixRMaj z, double tau) {
         int m = z.numRows;
         int n = z.numCols;

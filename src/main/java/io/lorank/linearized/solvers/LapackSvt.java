@@ -59,6 +59,32 @@ final class LapackSvt implements SingularValueThreshold {
     }
 
     @Override
+    public double[][] singularValuesAll(DMatrixRMaj[] z) {
+        double[][] s = new double[z.length][];
+        Parallel.forEach(z.length, l -> s[l] = singularValues(z[l]));
+        return s;
+    }
+
+    /** dgesdd without vectors (bidiagonalization + dqds), same layout trick as {@link #threshold}. */
+    @Override
+    public double[] singularValues(DMatrixRMaj z) {
+        int m = z.numRows;
+        int n = z.numCols;
+        double[] a = z.data.clone();
+        for (double v : a) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalStateException("SVD failed on a " + m + "x" + n + " matrix (non-finite entries)");
+            }
+        }
+        double[] s = new double[Math.min(m, n)];
+        int info = openblas.LAPACKE_dgesdd(openblas.LAPACK_COL_MAJOR, (byte) 'N', n, m, a, n, s, new double[1], 1, new double[1], 1);
+        if (info != 0) {
+            return EjmlSvt.INSTANCE.singularValues(z);
+        }
+        return s;
+    }
+
+    @Override
     public Result threshold(DMatrixRMaj z, double tau) {
         int m = z.numRows;
         int n = z.numCols;

@@ -30,6 +30,18 @@ public interface SingularValueThreshold {
         return r;
     }
 
+    /** The singular values of z (min(m, n) of them, descending), no vectors: for duality gaps and reports. */
+    double[] singularValues(DMatrixRMaj z);
+
+    /** {@link #singularValues} of each z[l], in order; implementations may run targets in parallel. */
+    default double[][] singularValuesAll(DMatrixRMaj[] z) {
+        double[][] s = new double[z.length][];
+        for (int l = 0; l < z.length; l++) {
+            s[l] = singularValues(z[l]);
+        }
+        return s;
+    }
+
     /** What runs, for benchmark output (e.g. "LAPACK dgesdd (OpenBLAS 0.3.31), 2 targets in parallel"). */
     String name();
 

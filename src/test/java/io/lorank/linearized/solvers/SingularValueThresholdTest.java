@@ -109,6 +109,25 @@ class SingularValueThresholdTest {
     }
 
     @Test
+    void singularValuesMatchReference() {
+        Random rnd = new Random(16);
+        DMatrixRMaj[] zs = {RandomMatrices_DDRM.rectangle(384, 384, -1, 1, rnd), RandomMatrices_DDRM.rectangle(50, 20, -1, 1, rnd),
+                RandomMatrices_DDRM.rectangle(20, 50, -1, 1, rnd),
+                CommonOps_DDRM.mult(RandomMatrices_DDRM.rectangle(30, 3, -1, 1, rnd), RandomMatrices_DDRM.rectangle(3, 25, -1, 1, rnd), null)};
+        double[][] fast = FAST.singularValuesAll(zs);
+        for (int l = 0; l < zs.length; l++) {
+            double[] ref = REF.singularValues(zs[l]);
+            assertEquals(ref.length, fast[l].length);
+            for (int j = 0; j < ref.length; j++) {
+                assertEquals(ref[j], fast[l][j], TOL * ref[0], "matrix " + l + ", σ_" + j);
+                if (j > 0) {
+                    assertTrue(fast[l][j] <= fast[l][j - 1] && ref[j] <= ref[j - 1], "descending");
+                }
+            }
+        }
+    }
+
+    @Test
     void nonFiniteInputIsRejected() {
         DMatrixRMaj z = new DMatrixRMaj(3, 3);
         z.set(1, 2, Double.NaN);
