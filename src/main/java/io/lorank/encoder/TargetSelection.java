@@ -43,7 +43,7 @@ public final class TargetSelection {
             List<LinearTarget> hit = all.stream().filter(t -> matches(t, e, lastLayer)).toList();
             if (hit.isEmpty()) {
                 throw new LorankException("--targets: '" + e + "' names no Linear module of this encoder; choose from "
-                        + validNames(all) + " or a full name such as " + all.get(all.size() - 1).name());
+                        + validNames(all) + exampleFullName(all));
             }
             chosen.addAll(hit);
         }
@@ -66,6 +66,12 @@ public final class TargetSelection {
                     || rel.equals("attention.self.value"));
             default -> t.name().equals(entry) || rel.equals(entry) || rel.equals("attention.self." + entry);
         };
+    }
+
+    /** " or a full name such as X", X the last layer module (never a head or the pooler, which are not targets). */
+    private static String exampleFullName(List<LinearTarget> all) {
+        return all.stream().filter(t -> t.layer() >= 0).reduce((a, b) -> b)
+                .map(t -> " or a full name such as " + t.name()).orElse("");
     }
 
     private static List<String> validNames(List<LinearTarget> all) {

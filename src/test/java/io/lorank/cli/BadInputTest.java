@@ -58,6 +58,10 @@ class BadInputTest {
 
     static Stream<Row> rows() {
         return Stream.of(
+                row(Kind.USER_ERROR_NOT_BUG, 2, "--rank': '0' is not a positive integer", "finetune", "--task", "wordnet-binary", "--rank", "0", "--out", "/tmp/lorank-ft-never"),
+                row(Kind.USER_ERROR_NOT_BUG, 1, "--rank: 500 is too large for encoder.layer.0.attention.self.query [384, 384]", "finetune", "--task", "wordnet-binary", "--rank", "500", "--out", "/tmp/lorank-ft-never"),
+                row(Kind.MESSAGE, 1, "'qurey' names no Linear module of this encoder; choose from [query, key, value", "finetune", "--task", "wordnet-binary", "--targets", "qurey", "--out", "/tmp/lorank-ft-never"),
+                row(Kind.MESSAGE, 1, "--init: 'xavier' is not a LoRA initialisation; choose kaiming", "finetune", "--task", "wordnet-binary", "--init", "xavier", "--out", "/tmp/lorank-ft-never"),
                 row(Kind.USER_ERROR_NOT_BUG, 1, "--shots: 0 is not allowed", "linearized", "--task", "wordnet-binary", "--shots", "0"),
                 row(Kind.USER_ERROR_NOT_BUG, 1, "--ranks: 0 is not allowed", "linearized", "--task", "wordnet-binary", "--ranks", "2,0"),
                 row(Kind.USER_ERROR_NOT_BUG, 1, "--shots: 0 is not allowed", "ntk", "--task", "wordnet-binary", "--seed", "13", "--shots", "0", "--out", "/tmp/lorank-entk-never"),

@@ -59,6 +59,7 @@ class TargetSelectionTest {
         var e = assertThrows(LorankException.class, () -> select("all-minilm-l6-v2", "query,qurey"));
         assertTrue(e.getMessage().contains("'qurey'") && e.getMessage().contains("attention.output.dense")
                 && e.getMessage().contains("all-linear"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("or a full name such as encoder.layer.5.output.dense"), e.getMessage());
     }
 
     @Test
