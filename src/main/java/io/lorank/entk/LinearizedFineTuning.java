@@ -18,9 +18,10 @@ import io.lorank.head.ProbeTrainer;
 import io.lorank.linearized.Certificate;
 import io.lorank.linearized.CertificateConfig;
 import io.lorank.linearized.CompactSvd;
-import io.lorank.linearized.FactoredOperator;
+import io.lorank.linearized.FactoredOperators;
 import io.lorank.linearized.GradientFactors;
 import io.lorank.linearized.LinearizedProblem;
+import io.lorank.linearized.MeasurementOperator;
 import io.lorank.linearized.Loss;
 import io.lorank.linearized.RankBounds;
 import io.lorank.linearized.solvers.ConvexConfig;
@@ -177,7 +178,20 @@ public final class LinearizedFineTuning {
         }
         int[] y = labels(s.train());
         Loss loss = cfg.binary() ? new Loss.Logistic(ClassifierHead.signedLabels(y)) : new Loss.SoftmaxCrossEntropy(y, k);
-        LinearizedProblem base = new LinearizedProblem(FactoredOperator.of(f), f0, loss, 1.0);
+        MeasurementOperator op = FactoredOperators.fastest(f);
+        try {
+            solveProblems(cfg, s, si, pending, solutions, targets, f, f0, loss, op, extractSeconds);
+        } finally {
+            FactoredOperators.close(op);
+        }
+    }
+
+    private static void solveProblems(LinearizedConfig cfg, FewShotSplit s, int si, List<Pending> pending,
+                                      List<Solution> solutions, List<LinearTarget> targets, GradientFactors f,
+                                      double[] f0, Loss loss, MeasurementOperator op, double extractSeconds) {
+        int k = f.outputs();
+        int n = f.examples();
+        LinearizedProblem base = new LinearizedProblem(op, f0, loss, 1.0);
         double lambdaMax = base.lambdaMax();
         List<Integer> ranks = ranks(cfg, n, k, targets);
         for (int fi = 0; fi < cfg.lambdaFractions().size(); fi++) {
@@ -282,13 +296,17 @@ public final class LinearizedFineTuning {
             for (int from = 0; from < test.size(); from += TEST_CHUNK) {
                 List<Example> part = test.subList(from, Math.min(test.size(), from + TEST_CHUNK));
                 FactorExtractor.Extraction x = ex.extract(part, "test", false);
-                FactoredOperator op = FactoredOperator.of(x.factors());
-                for (int j = 0; j < sols.size(); j++) {
-                    Solution s = sols.get(j);
-                    double[] z = op.applyLowRank(s.b(), s.a());
-                    for (int i = 0; i < part.size(); i++) {
-                        pred.get(j)[from + i] = predict(x.f0()[i], z, i * k, k);
+                MeasurementOperator op = FactoredOperators.fastest(x.factors());
+                try {
+                    for (int j = 0; j < sols.size(); j++) {
+                        Solution s = sols.get(j);
+                        double[] z = op.applyLowRank(s.b(), s.a());
+                        for (int i = 0; i < part.size(); i++) {
+                            pred.get(j)[from + i] = predict(x.f0()[i], z, i * k, k);
+                        }
                     }
+                } finally {
+                    FactoredOperators.close(op);
                 }
                 pr.stepBy(part.size());
             }

@@ -349,6 +349,21 @@ public final class FactoredOperator implements MeasurementOperator {
         }
     }
 
+    /** Targets in parallel ({@link Parallel}), each on its own output slot. */
+    @Override
+    public DMatrixRMaj[] adjointAll(double[] c) {
+        DMatrixRMaj[] g = new DMatrixRMaj[m.length];
+        Parallel.forEach(m.length, l -> g[l] = adjoint(l, c));
+        return g;
+    }
+
+    /** Targets in parallel ({@link Parallel}), each on its own output slots. */
+    @Override
+    public void adjointLowRankAll(double[] c, DMatrixRMaj[] b, DMatrixRMaj[] a, DMatrixRMaj[] gB, DMatrixRMaj[] gA) {
+        ensureTransposes();
+        Parallel.forEach(m.length, l -> adjointLowRank(l, c, b[l], a[l], gB[l], gA[l]));
+    }
+
     /** The same operator with G formed densely (double storage); for tests and small problems. */
     public DenseOperator toDense() {
         double[][] g = new double[m.length][];

@@ -78,11 +78,7 @@ public record LinearizedProblem(MeasurementOperator operator, double[] f0, Loss 
     /** ∇F(ΔW)_l = 𝒜*(c)_l for every target, dense. */
     public DMatrixRMaj[] dataGradient(DMatrixRMaj[] dW) {
         double[] c = residual(outputsFrom(operator.apply(dW)));
-        DMatrixRMaj[] g = new DMatrixRMaj[targets()];
-        for (int l = 0; l < g.length; l++) {
-            g[l] = operator.adjoint(l, c);
-        }
-        return g;
+        return operator.adjointAll(c);
     }
 
     /** The smallest λ for which ΔW = 0 is optimal: max_l ‖𝒜*(∇F(0))_l‖_op. */

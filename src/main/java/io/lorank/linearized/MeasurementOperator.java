@@ -58,6 +58,28 @@ public interface MeasurementOperator {
         org.ejml.dense.row.CommonOps_DDRM.transpose(t, gA);
     }
 
+    /**
+     * 𝒜*(c)_l for every target (one call for all; implementations run the targets in parallel inside, the
+     * default loops over {@link #adjoint}).
+     */
+    default DMatrixRMaj[] adjointAll(double[] c) {
+        DMatrixRMaj[] g = new DMatrixRMaj[targets()];
+        for (int l = 0; l < g.length; l++) {
+            g[l] = adjoint(l, c);
+        }
+        return g;
+    }
+
+    /**
+     * {@link #adjointLowRank} for every target in one call: gB[l] (m_l × r) and gA[l] (r × n_l) are overwritten
+     * (reshaped). Implementations run the targets in parallel inside; the default loops.
+     */
+    default void adjointLowRankAll(double[] c, DMatrixRMaj[] b, DMatrixRMaj[] a, DMatrixRMaj[] gB, DMatrixRMaj[] gA) {
+        for (int l = 0; l < targets(); l++) {
+            adjointLowRank(l, c, b[l], a[l], gB[l], gA[l]);
+        }
+    }
+
     /** Bytes of the arrays this operator stores (its measurement data). */
     long storedBytes();
 

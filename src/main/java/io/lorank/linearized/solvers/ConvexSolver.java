@@ -36,6 +36,9 @@ public final class ConvexSolver {
         double[] curve = new double[cfg.maxIterations() + 1];
         double px = p.convexObjective(x);
         curve[0] = px;
+        // 𝒜 is linear, so 𝒜(y) for y = x_new + β(x_new − x) is formed from 𝒜(x_new) and 𝒜(x): one apply per trial
+        double[] ax = op.apply(x);
+        double[] ay = ax.clone();
         int[] ranks = new int[nt];
         double[][] kept = new double[nt][];
         double gap = Double.NaN;
@@ -46,14 +49,12 @@ public final class ConvexSolver {
         SolverStatus status = SolverStatus.MAX_ITER;
         int it = 0;
         while (it < cfg.maxIterations()) {
-            double[] fy = p.outputsFrom(op.apply(y));
+            double[] fy = p.outputsFrom(ay);
             double lossY = p.loss().value(fy);
             double[] c = p.residual(fy);
-            DMatrixRMaj[] g = new DMatrixRMaj[nt];
-            for (int l = 0; l < nt; l++) {
-                g[l] = op.adjoint(l, c);
-            }
+            DMatrixRMaj[] g = op.adjointAll(c); // all targets in one call
             DMatrixRMaj[] xn = new DMatrixRMaj[nt];
+            double[] axn;
             double[] fx;
             double lossX;
             while (true) {
@@ -76,7 +77,8 @@ public final class ConvexSolver {
                         nuc += s;
                     }
                 }
-                fx = p.outputsFrom(op.apply(xn));
+                axn = applyProx(op, xn, prox);
+                fx = p.outputsFrom(axn);
                 lossX = p.loss().value(fx);
                 double lin = 0;
                 double sq = 0;
@@ -113,6 +115,11 @@ public final class ConvexSolver {
                 }
                 y[l] = yn;
             }
+            ay = new double[axn.length];
+            for (int j = 0; j < ay.length; j++) {
+                ay[j] = axn[j] + beta * (axn[j] - ax[j]);
+            }
+            ax = axn;
             x = xn;
             t = tn;
             lip *= 0.9;
@@ -142,13 +149,39 @@ public final class ConvexSolver {
         return new ConvexResult(x, px, ranks, sv, Arrays.copyOf(curve, it + 1), it, status, gap, LoraSolver.seconds(t0));
     }
 
+    /**
+     * 𝒜(x) for the prox output x: through its factors (𝒜(left · right), ΣT·(n + K·m)·ρ flops per target) when every
+     * target has them and that costs less than the dense form (ΣT·m·n), else densely.
+     */
+    static double[] applyProx(MeasurementOperator op, DMatrixRMaj[] x, SingularValueThreshold.Result[] prox) {
+        long lowRank = 0;
+        long dense = 0;
+        for (int l = 0; l < x.length; l++) {
+            SingularValueThreshold.Result r = prox[l];
+            if (r.kept().length > 0 && !r.factored()) {
+                return op.apply(x);
+            }
+            lowRank += (long) Math.max(1, r.kept().length) * (op.cols(l) + (long) op.outputs() * op.rows(l));
+            dense += (long) op.rows(l) * op.cols(l);
+        }
+        if (lowRank >= dense) {
+            return op.apply(x);
+        }
+        DMatrixRMaj[] b = new DMatrixRMaj[x.length];
+        DMatrixRMaj[] a = new DMatrixRMaj[x.length];
+        for (int l = 0; l < x.length; l++) {
+            SingularValueThreshold.Result r = prox[l];
+            boolean zero = r.kept().length == 0;
+            b[l] = zero ? new DMatrixRMaj(op.rows(l), 1) : r.left();
+            a[l] = zero ? new DMatrixRMaj(1, op.cols(l)) : r.right();
+        }
+        return op.applyLowRank(b, a);
+    }
+
     /** P(x) − D(s·c(x)), with dense op norms (the solver holds dense matrices anyway), all targets in one SVD call. */
     static double gap(LinearizedProblem p, DMatrixRMaj[] x, double[] fx, double px, SingularValueThreshold svt) {
         double[] c = p.residual(fx);
-        DMatrixRMaj[] g = new DMatrixRMaj[p.targets()];
-        for (int l = 0; l < g.length; l++) {
-            g[l] = p.operator().adjoint(l, c);
-        }
+        DMatrixRMaj[] g = p.operator().adjointAll(c);
         double mx = 0;
         for (double[] s : svt.singularValuesAll(g)) {
             for (double v : s) {

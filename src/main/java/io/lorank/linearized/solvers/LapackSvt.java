@@ -131,6 +131,12 @@ final class LapackSvt implements SingularValueThreshold {
         // out = U_Z[:, :r] · (diag(σ − τ) V_Zᵀ)[:r, :]
         openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, m, n, r, 1.0, vtPrime, q,
                 uPrime, n, 0.0, out.data, n);
-        return new Result(out, kept);
+        DMatrixRMaj left = new DMatrixRMaj(m, r); // U_Z[:, :r]
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(vtPrime, i * q, left.data, i * r, r);
+        }
+        DMatrixRMaj right = new DMatrixRMaj(r, n); // diag(σ − τ) V_Zᵀ[:r, :]
+        System.arraycopy(uPrime, 0, right.data, 0, r * n);
+        return new Result(out, kept, left, right);
     }
 }

@@ -56,21 +56,26 @@ public final class LoraSolver {
         for (int l = 0; l < x.targets(); l++) {
             offset[l + 1] = offset[l] + x.b()[l].getNumElements() + x.a()[l].getNumElements();
         }
-        io.lorank.linearized.Parallel.forEach(x.targets(), l -> {
-            DMatrixRMaj gB = new DMatrixRMaj(1, 1);
-            DMatrixRMaj gA = new DMatrixRMaj(1, 1);
-            op.adjointLowRank(l, c, x.b()[l], x.a()[l], gB, gA);
+        int nt = x.targets();
+        DMatrixRMaj[] gB = new DMatrixRMaj[nt];
+        DMatrixRMaj[] gA = new DMatrixRMaj[nt];
+        for (int l = 0; l < nt; l++) {
+            gB[l] = new DMatrixRMaj(1, 1);
+            gA[l] = new DMatrixRMaj(1, 1);
+        }
+        op.adjointLowRankAll(c, x.b(), x.a(), gB, gA); // all targets in one call; parallel inside the operator
+        for (int l = 0; l < nt; l++) {
             int o = offset[l];
-            int nb = gB.getNumElements();
+            int nb = gB[l].getNumElements();
             for (int j = 0; j < nb; j++) {
-                g[o + j] = gB.data[j] + p.lambda() * x.b()[l].data[j];
+                g[o + j] = gB[l].data[j] + p.lambda() * x.b()[l].data[j];
             }
             o += nb;
-            int na = gA.getNumElements();
+            int na = gA[l].getNumElements();
             for (int j = 0; j < na; j++) {
-                g[o + j] = gA.data[j] + p.lambda() * x.a()[l].data[j];
+                g[o + j] = gA[l].data[j] + p.lambda() * x.a()[l].data[j];
             }
-        });
+        }
         return g;
     }
 

@@ -14,8 +14,19 @@ import org.ejml.data.DMatrixRMaj;
  * σ_j &gt; τ, descending; both implementations agree to the tolerances of {@code SingularValueThresholdTest}.
  */
 public interface SingularValueThreshold {
-    /** The thresholded matrix (m × n) and its kept singular values σ_j − τ (descending). */
-    record Result(DMatrixRMaj matrix, double[] kept) {
+    /**
+     * The thresholded matrix (m × n) and its kept singular values σ_j − τ (descending); when the implementation has
+     * them at no cost, also factors with matrix = left · right (left m × ρ, right ρ × n, ρ = kept.length ≥ 1), else both null. The solver applies 𝒜 through them when ρ is small.
+     */
+    record Result(DMatrixRMaj matrix, double[] kept, DMatrixRMaj left, DMatrixRMaj right) {
+        public Result(DMatrixRMaj matrix, double[] kept) {
+            this(matrix, kept, null, null);
+        }
+
+        /** Whether {@link #left()} and {@link #right()} are given. */
+        public boolean factored() {
+            return left != null && right != null;
+        }
     }
 
     /** SVT_τ(z); throws IllegalStateException on non-finite entries. */
