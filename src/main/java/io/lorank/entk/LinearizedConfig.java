@@ -82,7 +82,7 @@ public record LinearizedConfig(String model, String task, HeadKind head, boolean
     /** Defaults: query,value, 16 shots, LM-BFF's seeds, test capped at 1,000, default ranks, λ = 0.05·λ_max. */
     public static LinearizedConfig defaults(String model, String task, HeadKind head) {
         return new LinearizedConfig(model, task, head, false, TargetSelection.DEFAULT, 16, FewShotSampler.DEFAULT_SEEDS,
-                null, FewShotSampler.TEST_CAP, List.of(), List.of(0.05), 2000, 300, FactorExtractor.DEFAULT_CHUNK,
+                null, FewShotSampler.TEST_CAP, List.of(), List.of(0.05), 2000, 3000, FactorExtractor.DEFAULT_CHUNK,
                 Backbone.DEFAULT_MAX_LENGTH, null);
     }
 

@@ -60,7 +60,8 @@ public final class NtkExtraction {
             throw new LorankException("--binary: task " + task.name() + " has " + task.numClasses() + " classes; needs 2");
         }
         FewShotSplit s = SplitLoader.load(task, data, new SplitLoader.Request(cfg.shots(), cfg.seed(), false));
-        try (Backbone bb = Backbone.load(cfg.model(), cfg.maxLength())) {
+        try (LoadedModel lm = LoadedModel.load(cfg.model(), cfg.maxLength())) {
+            Backbone bb = lm.backbone();
             if (cfg.head() == HeadKind.MLM && !bb.encoder().hasMlmHead()) {
                 throw new LorankException("--head mlm: " + bb.name() + " has no masked-LM head; use --head embedding");
             }
@@ -68,8 +69,13 @@ public final class NtkExtraction {
             try (ClassifierHead head = cfg.head() == HeadKind.MLM ? new MlmPromptHead(bb, task)
                     : FeatureHead.embedding(bb, task, FeatureHead.DEFAULT_SCALE)) {
                 long t0 = System.nanoTime();
-                FactorExtractor.Extraction x = new FactorExtractor(head, bb.encoder(), targets, cfg.binary(), cfg.chunk(),
-                        FactorExtractor.Mode.REPEAT_BATCH).extract(s.train(), "train");
+                FactorExtractor ex = new FactorExtractor(head, bb.encoder(), targets, cfg.binary(), cfg.chunk(),
+                        FactorExtractor.Mode.REPEAT_BATCH);
+                java.util.function.Supplier<FactorExtractor.Extraction> extract = () -> ex.extract(s.train(), "train");
+                FactorExtractor.Extraction x = FactorCache.configured().map(c -> c.getOrExtract(
+                        FactorCache.Key.of(lm.sha256(), task.name(), cfg.shots(), cfg.seed(), s.train(), targets,
+                                LinearizedFineTuning.headKey(cfg.head(), cfg.binary(), FeatureHead.DEFAULT_SCALE),
+                                ex.outputs(), bb.maxLength()), extract, null)).orElseGet(extract);
                 long t1 = System.nanoTime();
                 GradientFactors f = x.factors();
                 DMatrixRMaj theta = EntkGram.of(f);
