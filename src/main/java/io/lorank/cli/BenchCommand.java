@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 EncoderBenchCommand.class,
                 BenchLinearizedCommand.class,
                 BenchGemmCommand.class,
+                BenchNtkCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

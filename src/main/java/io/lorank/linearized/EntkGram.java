@@ -17,6 +17,10 @@ public final class EntkGram {
     /** Which path a target used. */
     public enum Path { FACTORS, DENSE }
 
+    static {
+        org.bytedeco.openblas.global.openblas.blas_set_num_threads(1); // targets run in parallel instead
+    }
+
     private EntkGram() {
     }
 
@@ -28,10 +32,15 @@ public final class EntkGram {
     /** Θ with every target on {@code path} (null: the cheaper one per target). */
     public static DMatrixRMaj of(GradientFactors f, Path path) {
         int nk = f.examples() * f.outputs();
-        DMatrixRMaj theta = new DMatrixRMaj(nk, nk);
-        for (int l = 0; l < f.targets().size(); l++) {
+        int nt = f.targets().size();
+        DMatrixRMaj[] part = new DMatrixRMaj[nt];
+        Parallel.forEach(nt, l -> {
             Path p = path != null ? path : cheaper(f, l);
-            CommonOps_DDRM.addEquals(theta, p == Path.DENSE ? dense(f, l) : factored(f, l));
+            part[l] = p == Path.DENSE ? dense(f, l) : factored(f, l);
+        });
+        DMatrixRMaj theta = new DMatrixRMaj(nk, nk);
+        for (DMatrixRMaj q : part) { // in target order: the same sum whatever the thread count
+            CommonOps_DDRM.addEquals(theta, q);
         }
         return theta;
     }
@@ -73,11 +82,60 @@ public final class EntkGram {
         return g;
     }
 
+    /**
+     * G_l G_lᵀ on OpenBLAS (fp64): per example and output one dgemm D_ikᵀ X_i [m, n] into G_l [N·K, m·n] (off-heap),
+     * then one dsyrk; one OpenBLAS thread (targets run in parallel in {@link #of}).
+     */
     private static DMatrixRMaj dense(GradientFactors f, int l) {
-        DMatrixRMaj g = denseGradients(f, l);
-        DMatrixRMaj out = new DMatrixRMaj(g.numRows, g.numRows);
-        CommonOps_DDRM.multTransB(g, g, out);
-        return out;
+        LinearTarget t = f.targets().get(l);
+        int m = t.out();
+        int n = t.in();
+        int k = f.outputs();
+        int nk = f.examples() * k;
+        int total = f.totalTokens();
+        long mn = (long) m * n;
+        double[] c = new double[nk * nk];
+        try (org.bytedeco.javacpp.DoublePointer x = new org.bytedeco.javacpp.DoublePointer(widen(f.x()[l]));
+             org.bytedeco.javacpp.DoublePointer d = new org.bytedeco.javacpp.DoublePointer(widen(f.d()[l]));
+             org.bytedeco.javacpp.DoublePointer g = new org.bytedeco.javacpp.DoublePointer(nk * mn);
+             org.bytedeco.javacpp.DoublePointer out = new org.bytedeco.javacpp.DoublePointer((long) nk * nk)) {
+            for (int i = 0; i < f.examples(); i++) {
+                int ti = f.tokens(i);
+                if (ti == 0) {
+                    for (int kk = 0; kk < k; kk++) {
+                        org.bytedeco.javacpp.Pointer.memset(g.getPointer((i * k + kk) * mn), 0, mn * 8);
+                    }
+                    continue;
+                }
+                int s0 = f.offsets()[i];
+                for (int kk = 0; kk < k; kk++) {
+                    org.bytedeco.openblas.global.openblas.cblas_dgemm(org.bytedeco.openblas.global.openblas.CblasRowMajor,
+                            org.bytedeco.openblas.global.openblas.CblasTrans, org.bytedeco.openblas.global.openblas.CblasNoTrans,
+                            m, n, ti, 1.0, d.getPointer((long) (kk * total + s0) * m), m, x.getPointer((long) s0 * n), n, 0.0,
+                            g.getPointer((i * k + kk) * mn), n);
+                }
+            }
+            org.bytedeco.openblas.global.openblas.cblas_dsyrk(org.bytedeco.openblas.global.openblas.CblasRowMajor,
+                    org.bytedeco.openblas.global.openblas.CblasUpper, org.bytedeco.openblas.global.openblas.CblasNoTrans,
+                    nk, (int) mn, 1.0, g, (int) mn, 0.0, out, nk);
+            out.get(c);
+        }
+        DMatrixRMaj theta = new DMatrixRMaj(nk, nk);
+        for (int a = 0; a < nk; a++) {
+            for (int b = a; b < nk; b++) {
+                theta.data[a * nk + b] = c[a * nk + b];
+                theta.data[b * nk + a] = c[a * nk + b];
+            }
+        }
+        return theta;
+    }
+
+    private static double[] widen(float[] a) {
+        double[] b = new double[a.length];
+        for (int j = 0; j < a.length; j++) {
+            b[j] = a[j];
+        }
+        return b;
     }
 
     private static DMatrixRMaj factored(GradientFactors f, int l) {

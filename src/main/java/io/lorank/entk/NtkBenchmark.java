@@ -1,0 +1,164 @@
+package io.lorank.entk;
+
+import io.lorank.data.Example;
+import io.lorank.data.FewShotSplit;
+import io.lorank.data.SplitLoader;
+import io.lorank.data.Task;
+import io.lorank.encoder.LinearTarget;
+import io.lorank.encoder.TargetSelection;
+import io.lorank.eval.Evaluation;
+import io.lorank.head.Backbone;
+import io.lorank.head.FeatureHead;
+import io.lorank.linearized.BlasFactoredOperator;
+import io.lorank.linearized.EntkGram;
+import io.lorank.linearized.GradientFactors;
+import io.lorank.linearized.LinearizedProblem;
+import io.lorank.linearized.LoraFactors;
+import io.lorank.linearized.Loss;
+import io.lorank.linearized.solvers.ConvexConfig;
+import io.lorank.linearized.solvers.ConvexResult;
+import io.lorank.linearized.solvers.ConvexSolver;
+import io.lorank.linearized.solvers.LoraSolver;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code lorank bench ntk}'s library entry: the eNTK workload of the PyTorch peer's {@code entk.py} (MiniLM,
+ * N sequences of exactly T tokens, K = 2 embedding-head logits, query+value of all layers) timed on lorank's real
+ * path: factor extraction (repeat-batch and per-output backward), the (N·K)² Gram, one full-batch linearized LoRA step
+ * at rank r (outputs, residual, both factor gradients through {@link BlasFactoredOperator}, update), one convex
+ * FISTA iteration (λ = 0.05·λ_max), and the stored factor bytes against dense G at real few-shot token lengths.
+ * Medians over {@code runs} after {@code warmup} untimed calls. Inputs: word sequences made to tokenize to exactly
+ * T tokens under the head's prompt.
+ */
+public final class NtkBenchmark {
+    /** Seconds per workload (medians), NaN when not run. */
+    public record Result(String model, int examples, int tokens, int outputs, int targets, int rank,
+                         double factorsRepeatBatch, double factorsPerOutput, double gram, double loraStep,
+                         double convexIteration, int convexIterationsTimed, long factorBytes, long denseBytes,
+                         List<TaskSize> taskSizes) {
+    }
+
+    /** Stored factors vs dense G on a real task's train split (seed 13). */
+    public record TaskSize(String task, int examples, int outputs, int totalTokens, long factorBytes, long denseBytes) {
+        public double ratio() {
+            return denseBytes / (double) factorBytes;
+        }
+    }
+
+    private NtkBenchmark() {
+    }
+
+    public static Result run(String model, int n, int t, int rank, int warmup, int runs, int convexIterations,
+                             Path data, List<String> sizeTasks) {
+        Task task = Evaluation.resolveTask("SST-2");
+        try (Backbone bb = Backbone.load(model, Math.max(t, 128))) {
+            List<LinearTarget> targets = TargetSelection.select(bb.encoder().targets(), TargetSelection.DEFAULT);
+            try (FeatureHead head = FeatureHead.embedding(bb, task, FeatureHead.DEFAULT_SCALE)) {
+                List<Example> xs = inputs(head, bb, targets, n, t);
+                FactorExtractor repeat = new FactorExtractor(head, bb.encoder(), targets, false, n, FactorExtractor.Mode.REPEAT_BATCH);
+                FactorExtractor perOut = new FactorExtractor(head, bb.encoder(), targets, false, n, FactorExtractor.Mode.BACKWARD_PER_OUTPUT);
+                FactorExtractor.Extraction[] last = new FactorExtractor.Extraction[1];
+                double fr = median(warmup, runs, () -> last[0] = repeat.extract(xs, "bench", false));
+                double fp = median(warmup, runs, () -> perOut.extract(xs, "bench", false));
+                GradientFactors f = last[0].factors();
+                double gram = median(warmup, runs, () -> EntkGram.of(f));
+                int k = f.outputs();
+                double[] f0 = new double[n * k];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(last[0].f0()[i], 0, f0, i * k, k);
+                }
+                int[] y = new int[n];
+                for (int i = 0; i < n; i++) {
+                    y[i] = i % 2;
+                }
+                double lora;
+                double convex;
+                try (BlasFactoredOperator op = BlasFactoredOperator.of(f)) {
+                    LinearizedProblem p0 = new LinearizedProblem(op, f0, new Loss.SoftmaxCrossEntropy(y, k), 0.0);
+                    LoraFactors start = LoraFactors.init(op, rank, true, 1.0, 1);
+                    lora = median(warmup, runs, () -> loraStep(p0, start, 1e-3));
+                    LinearizedProblem p = p0.withLambda(0.05 * p0.lambdaMax());
+                    // (time of 2M iterations − time of M) / M: the start-up (objective at 0, the first iterations'
+                    // Lipschitz backtracking, the final gap) cancels, leaving the steady iteration
+                    double shortRun = median(0, runs, () -> convexSolve(p, convexIterations));
+                    double longRun = median(0, runs, () -> convexSolve(p, 2 * convexIterations));
+                    convex = (longRun - shortRun) / convexIterations;
+                }
+                List<TaskSize> sizes = new ArrayList<>();
+                for (String name : sizeTasks) {
+                    sizes.add(taskSize(bb, targets, name, data));
+                }
+                return new Result(bb.name(), n, t, k, targets.size(), rank, fr, fp, gram, lora, convex, convexIterations,
+                        f.storedBytes(), f.denseBytes(), sizes);
+            }
+        }
+    }
+
+    private static void convexSolve(LinearizedProblem p, int iterations) {
+        ConvexResult r = ConvexSolver.solve(p, new ConvexConfig(iterations, 1e-300, iterations, 1.0));
+        if (r.iterations() != iterations) {
+            throw new IllegalStateException("convex stopped after " + r.iterations() + " of " + iterations + " iterations");
+        }
+    }
+
+    /** One full-batch step: outputs, residual, ∇B and ∇A (all targets in one call), x − η∇. */
+    private static LoraFactors loraStep(LinearizedProblem p, LoraFactors x, double eta) {
+        LoraSolver.Evaluation e = LoraSolver.evaluate(p, x, null);
+        double[] g = LoraSolver.gradient(p, x, e.residual());
+        double[] v = x.flatten();
+        for (int j = 0; j < v.length; j++) {
+            v[j] -= eta * g[j];
+        }
+        return x.like(v);
+    }
+
+    /** Factor bytes vs dense G for a task's seed-13 train split, from its real token lengths. */
+    private static TaskSize taskSize(Backbone bb, List<LinearTarget> targets, String name, Path data) {
+        Task task = Evaluation.resolveTask(name);
+        FewShotSplit s = SplitLoader.load(task, Evaluation.resolveData(task, data), new SplitLoader.Request(16, 13, false));
+        try (FeatureHead head = FeatureHead.embedding(bb, task, FeatureHead.DEFAULT_SCALE)) {
+            GradientFactors f = new FactorExtractor(head, bb.encoder(), targets, false, FactorExtractor.DEFAULT_CHUNK,
+                    FactorExtractor.Mode.REPEAT_BATCH).extract(s.train(), name + " train", false).factors();
+            return new TaskSize(task.name(), f.examples(), f.outputs(), f.totalTokens(), f.storedBytes(), f.denseBytes());
+        }
+    }
+
+    /** N examples of exactly T tokens under the head's prompt (word count calibrated on one example). */
+    static List<Example> inputs(FeatureHead head, Backbone bb, List<LinearTarget> targets, int n, int t) {
+        String[] words = {"the", "film", "was", "good", "and", "the", "story", "was", "fine", "but", "the", "end", "felt", "long"};
+        FactorExtractor one = new FactorExtractor(head, bb.encoder(), targets.subList(0, 1), false, 1, FactorExtractor.Mode.REPEAT_BATCH);
+        int base = one.extract(List.of(new Example("calibrate", "good", null, 0)), "calibrate", false).factors().totalTokens() - 1;
+        int count = Math.max(1, t - base);
+        List<Example> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int w = 0; w < count; w++) {
+                sb.append(w == 0 ? "" : " ").append(words[(w + i) % words.length]);
+            }
+            out.add(new Example("bench:" + i, sb.toString(), null, i % 2));
+        }
+        int got = one.extract(out.subList(0, 1), "calibrate", false).factors().totalTokens();
+        if (got != t) {
+            throw new IllegalStateException("bench inputs have " + got + " tokens, expected " + t);
+        }
+        return out;
+    }
+
+    private static double median(int warmup, int runs, Runnable r) {
+        for (int i = 0; i < warmup; i++) {
+            r.run();
+        }
+        double[] s = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            s[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        Arrays.sort(s);
+        return runs % 2 == 1 ? s[runs / 2] : 0.5 * (s[runs / 2 - 1] + s[runs / 2]);
+    }
+}
