@@ -79,6 +79,9 @@ class BadInputTest {
                 row(Kind.USER_ERROR_NOT_BUG, 2, "'-1' is not a non-negative integer", "bench", "encoder", "--warmup", "-1"),
                 row(Kind.USER_ERROR_NOT_BUG, 2, "--runs': '0' is not a positive integer", "bench", "gemm", "--runs", "0"),
                 row(Kind.USER_ERROR_NOT_BUG, 1, "--shapes 2048x384: expected MxKxN", "bench", "gemm", "--shapes", "2048x384"),
+                row(Kind.USER_ERROR_NOT_BUG, 2, "--runs': '0' is not a positive integer", "bench", "ntk", "--runs", "0"),
+                row(Kind.USER_ERROR_NOT_BUG, 1, "--tokens 8: expected at least 16", "bench", "ntk", "--tokens", "8"),
+                row(Kind.USER_ERROR_NOT_BUG, 1, "no-such-peer.json: not found", "bench", "ntk", "--peer", "no-such-peer.json"),
 
                 // 2. overflow and memory
                 row(Kind.OVERFLOW_MEMORY, 0, "KN = 4000000000000000000",
