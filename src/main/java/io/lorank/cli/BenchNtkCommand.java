@@ -64,6 +64,8 @@ public final class BenchNtkCommand implements Runnable {
         row("  (peer's Gram with dense G at hand)", r.gram(), peer.get("6a_gram_dense"), "6a");
         row("linearized LoRA step, r = " + r.rank(), r.loraStep(), peer.get("7c_lin_factored"), "7c");
         row("convex iteration (FISTA + SVT)", r.convexIteration(), null, "");
+        System.out.printf(Locale.ROOT, "  process CPU time (all threads): LoRA step %.4f s, convex iteration %.4f s%n",
+                r.cpuLoraStep(), r.cpuConvexIteration());
         System.out.printf(Locale.ROOT, "stored factors %.1f MiB vs dense G %.1f MiB (%.1fx smaller)%n",
                 r.factorBytes() / 1048576.0, r.denseBytes() / 1048576.0, r.denseBytes() / (double) r.factorBytes());
         for (NtkBenchmark.TaskSize s : r.taskSizes()) {

@@ -35,11 +35,14 @@ import java.util.List;
  * T tokens under the head's prompt.
  */
 public final class NtkBenchmark {
-    /** Seconds per workload (medians), NaN when not run. */
+    /**
+     * Seconds per workload (medians of wall time), NaN when not run; cpu*: medians of the process CPU time over the
+     * same runs (all threads; what the work costs whatever else competes for the cores).
+     */
     public record Result(String model, int examples, int tokens, int outputs, int targets, int rank,
                          double factorsRepeatBatch, double factorsPerOutput, double gram, double loraStep,
                          double convexIteration, int convexIterationsTimed, long factorBytes, long denseBytes,
-                         List<TaskSize> taskSizes) {
+                         List<TaskSize> taskSizes, double cpuLoraStep, double cpuConvexIteration) {
     }
 
     /** Stored factors vs dense G on a real task's train split (seed 13). */
@@ -77,23 +80,30 @@ public final class NtkBenchmark {
                 }
                 double lora;
                 double convex;
+                double cpuLora;
+                double cpuConvex;
                 try (BlasFactoredOperator op = BlasFactoredOperator.of(f)) {
                     LinearizedProblem p0 = new LinearizedProblem(op, f0, new Loss.SoftmaxCrossEntropy(y, k), 0.0);
                     LoraFactors start = LoraFactors.init(op, rank, true, 1.0, 1);
-                    lora = median(warmup, runs, () -> loraStep(p0, start, 1e-3));
+                    double[] cpu = new double[1];
+                    lora = median(warmup, runs, () -> loraStep(p0, start, 1e-3), cpu);
+                    cpuLora = cpu[0];
                     LinearizedProblem p = p0.withLambda(0.05 * p0.lambdaMax());
                     // (time of 2M iterations − time of M) / M: the start-up (objective at 0, the first iterations'
                     // Lipschitz backtracking, the final gap) cancels, leaving the steady iteration
-                    double shortRun = median(0, runs, () -> convexSolve(p, convexIterations));
-                    double longRun = median(0, runs, () -> convexSolve(p, 2 * convexIterations));
+                    double[] cpuShort = new double[1];
+                    double[] cpuLong = new double[1];
+                    double shortRun = median(0, runs, () -> convexSolve(p, convexIterations), cpuShort);
+                    double longRun = median(0, runs, () -> convexSolve(p, 2 * convexIterations), cpuLong);
                     convex = (longRun - shortRun) / convexIterations;
+                    cpuConvex = (cpuLong[0] - cpuShort[0]) / convexIterations;
                 }
                 List<TaskSize> sizes = new ArrayList<>();
                 for (String name : sizeTasks) {
                     sizes.add(taskSize(bb, targets, name, data));
                 }
                 return new Result(bb.name(), n, t, k, targets.size(), rank, fr, fp, gram, lora, convex, convexIterations,
-                        f.storedBytes(), f.denseBytes(), sizes);
+                        f.storedBytes(), f.denseBytes(), sizes, cpuLora, cpuConvex);
             }
         }
     }
@@ -149,16 +159,36 @@ public final class NtkBenchmark {
     }
 
     private static double median(int warmup, int runs, Runnable r) {
+        return median(warmup, runs, r, new double[1]);
+    }
+
+    /** Median wall seconds; cpu[0] = median process CPU seconds of the same runs. */
+    private static double median(int warmup, int runs, Runnable r, double[] cpu) {
         for (int i = 0; i < warmup; i++) {
             r.run();
         }
         double[] s = new double[runs];
+        double[] c = new double[runs];
         for (int i = 0; i < runs; i++) {
+            long c0 = processCpuNanos();
             long t0 = System.nanoTime();
             r.run();
             s[i] = (System.nanoTime() - t0) / 1e9;
+            c[i] = (processCpuNanos() - c0) / 1e9;
         }
+        cpu[0] = mid(c);
+        return mid(s);
+    }
+
+    private static double mid(double[] v) {
+        double[] s = v.clone();
         Arrays.sort(s);
-        return runs % 2 == 1 ? s[runs / 2] : 0.5 * (s[runs / 2 - 1] + s[runs / 2]);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+    }
+
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean b ? b.getProcessCpuTime() : 0L;
     }
 }
