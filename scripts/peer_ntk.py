@@ -2,7 +2,8 @@
 """The PyTorch peer's eNTK sections only (5 factors, 6a/6c Gram, 7c factored LoRA step), for `lorank bench ntk --peer`.
 
 Runs ../shared/peer/bench.py's own section code (same model, inputs, shapes, timing) without its other sections:
-  OPENBLAS_CORETYPE=SKYLAKEX /usr/bin/python3 scripts/peer_ntk.py --peer-dir ../shared/peer --runs 3 --out /tmp/peer-ntk.json
+  OPENBLAS_CORETYPE=ZEN /usr/bin/python3 scripts/peer_ntk.py --peer-dir ../shared/peer --runs 3 --out /tmp/peer-ntk.json
+(ZEN or HASWELL on AVX2-only CPUs; SKYLAKEX only where the CPU has AVX-512, else "Illegal instruction")
 """
 import argparse
 import json
