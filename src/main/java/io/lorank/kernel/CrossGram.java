@@ -4,8 +4,12 @@ import io.lorank.LorankException;
 import io.lorank.encoder.LinearTarget;
 import io.lorank.linearized.GradientFactors;
 import io.lorank.linearized.Parallel;
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.openblas.global.openblas;
 import org.ejml.data.DMatrixRMaj;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The eNTK between two example sets, Θ(a, b)[(i,k),(j,k')] = Σ_l ⟨G^a_ikl, G^b_jk'l⟩ ([N_a·K, N_b·K], row i·K + k,
@@ -38,23 +42,53 @@ public final class CrossGram {
 
     /** Θ(a, b) with every target on {@code path} (null: the cheaper one per target). */
     public static DMatrixRMaj of(GradientFactors a, GradientFactors b, Path path) {
-        check(a, b);
+        return of(a, List.of(b), path).get(0);
+    }
+
+    /**
+     * Θ(a, b) for each b in {@code bs} (e.g. one test block against every seed's train set): per target, a's dense
+     * G is formed once and serves every b on the dense path. {@code path} null: the cheaper one per target and b.
+     */
+    public static List<DMatrixRMaj> of(GradientFactors a, List<GradientFactors> bs, Path path) {
+        for (GradientFactors b : bs) {
+            check(a, b);
+        }
         int nt = a.targets().size();
-        double[][] blocks = new double[nt][];
+        double[][][] blocks = new double[nt][bs.size()][];
         openblas.blas_set_num_threads(1); // parallel over targets instead (OpenBLAS's own pool would spin against it)
         Parallel.forEach(nt, l -> {
-            Path p = path != null ? path : cheaper(a, b, l);
-            blocks[l] = p == Path.DENSE ? dense(a, b, l) : factored(a, b, l);
-        });
-        int ra = a.examples() * a.outputs();
-        int rb = b.examples() * b.outputs();
-        DMatrixRMaj theta = new DMatrixRMaj(ra, rb);
-        for (double[] blk : blocks) {
-            for (int q = 0; q < blk.length; q++) {
-                theta.data[q] += blk[q];
+            DoublePointer ga = null;
+            try {
+                for (int bi = 0; bi < bs.size(); bi++) {
+                    GradientFactors b = bs.get(bi);
+                    Path p = path != null ? path : cheaper(a, b, l);
+                    if (p == Path.DENSE) {
+                        if (ga == null) {
+                            ga = denseGradients(a, l);
+                        }
+                        blocks[l][bi] = dense(ga, a, b, l);
+                    } else {
+                        blocks[l][bi] = factored(a, b, l);
+                    }
+                }
+            } finally {
+                if (ga != null) {
+                    ga.close();
+                }
             }
+        });
+        List<DMatrixRMaj> out = new ArrayList<>();
+        for (int bi = 0; bi < bs.size(); bi++) {
+            DMatrixRMaj theta = new DMatrixRMaj(a.examples() * a.outputs(), bs.get(bi).examples() * bs.get(bi).outputs());
+            for (int l = 0; l < nt; l++) {                     // target order: the same bits for any thread count
+                double[] blk = blocks[l][bi];
+                for (int q = 0; q < blk.length; q++) {
+                    theta.data[q] += blk[q];
+                }
+            }
+            out.add(theta);
         }
-        return theta;
+        return out;
     }
 
     /** The cheaper path for target l by flop count. */
@@ -76,50 +110,67 @@ public final class CrossGram {
         }
     }
 
-    /** G_l [N·K, m·n] (row-major, row i·K + k) in fp64: G_ik = D_ikᵀ X_i. */
-    static double[] denseGradients(GradientFactors f, int l) {
+    /**
+     * G_l [N·K, m·n] (row-major, row i·K + k) in fp64 off-heap (the caller closes it): G_ik = D_ikᵀ X_i, one
+     * {@code dgemm} per example and output on native copies of X_l and D_l (no per-call JNI array copies).
+     */
+    static DoublePointer denseGradients(GradientFactors f, int l) {
         LinearTarget t = f.targets().get(l);
         int m = t.out();
         int n = t.in();
         int k = f.outputs();
         int total = f.totalTokens();
-        int mn = m * n;
-        double[] g = new double[f.examples() * k * mn];
-        int maxT = 0;
-        for (int i = 0; i < f.examples(); i++) {
-            maxT = Math.max(maxT, f.tokens(i));
-        }
-        double[] xi = new double[maxT * n];
-        double[] di = new double[maxT * m];
-        double[] gi = new double[mn];
-        for (int i = 0; i < f.examples(); i++) {
-            int ti = f.tokens(i);
-            if (ti == 0) {
-                continue;
-            }
-            int s0 = f.offsets()[i];
-            widen(f.x()[l], s0 * n, xi, ti * n);                                      // X_i [T_i, n]
-            for (int kk = 0; kk < k; kk++) {
-                widen(f.d()[l], (kk * total + s0) * m, di, ti * m);                   // D_ik [T_i, m]
-                openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasTrans, openblas.CblasNoTrans, m, n, ti,
-                        1.0, di, m, xi, n, 0.0, gi, n);                              // D_ikᵀ X_i [m, n]
-                System.arraycopy(gi, 0, g, (i * k + kk) * mn, mn);
+        long mn = (long) m * n;
+        DoublePointer g = new DoublePointer((long) f.examples() * k * mn);
+        g.zero();
+        try (DoublePointer x = nativeCopy(f.x()[l]); DoublePointer d = nativeCopy(f.d()[l])) {
+            for (int i = 0; i < f.examples(); i++) {
+                int ti = f.tokens(i);
+                if (ti == 0) {
+                    continue;
+                }
+                int s0 = f.offsets()[i];
+                x.position((long) s0 * n);                                             // X_i [T_i, n]
+                for (int kk = 0; kk < k; kk++) {
+                    d.position(((long) kk * total + s0) * m);                          // D_ik [T_i, m]
+                    g.position((i * (long) k + kk) * mn);
+                    openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasTrans, openblas.CblasNoTrans, m, n, ti,
+                            1.0, d, m, x, n, 0.0, g, n);                              // D_ikᵀ X_i [m, n]
+                }
             }
         }
+        g.position(0);
         return g;
     }
 
-    private static double[] dense(GradientFactors a, GradientFactors b, int l) {
+    /** G^a G^bᵀ for target l, with G^a already formed. */
+    private static double[] dense(DoublePointer ga, GradientFactors a, GradientFactors b, int l) {
         LinearTarget t = a.targets().get(l);
         int mn = t.out() * t.in();
         int ra = a.examples() * a.outputs();
         int rb = b.examples() * b.outputs();
-        double[] ga = denseGradients(a, l);
-        double[] gb = a == b ? ga : denseGradients(b, l);
         double[] out = new double[ra * rb];
-        openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasTrans, ra, rb, mn, 1.0,
-                ga, mn, gb, mn, 0.0, out, rb);                                        // G^a G^bᵀ [ra, rb]
+        DoublePointer gb = a == b ? null : denseGradients(b, l);
+        try (DoublePointer o = new DoublePointer((long) ra * rb)) {
+            openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasTrans, ra, rb, mn, 1.0,
+                    ga, mn, gb == null ? ga : gb, mn, 0.0, o, rb);                    // G^a G^bᵀ [ra, rb]
+            o.get(out);
+        } finally {
+            if (gb != null) {
+                gb.close();
+            }
+        }
         return out;
+    }
+
+    private static DoublePointer nativeCopy(float[] v) {
+        double[] w = new double[v.length];
+        for (int j = 0; j < v.length; j++) {
+            w[j] = v[j];
+        }
+        DoublePointer p = new DoublePointer(w.length);
+        p.put(w);
+        return p;
     }
 
     private static double[] factored(GradientFactors a, GradientFactors b, int l) {

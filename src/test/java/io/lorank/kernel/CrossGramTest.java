@@ -83,11 +83,15 @@ class CrossGramTest {
         Random rnd = new Random(11);
         for (int k : new int[] {1, 3}) {
             GradientFactors a = random(rnd, k, 3, 1, 5);
-            GradientFactors b = random(rnd, k, 2, 6, 1, 4);
+            GradientFactors b = random(rnd, k, 2, 6, 0, 1, 4);   // an example without tokens: G = 0
             DMatrixRMaj want = denseReference(a, b);
             assertClose(want, CrossGram.of(a, b, CrossGram.Path.DENSE), "dense path K=" + k);
             assertClose(want, CrossGram.of(a, b, CrossGram.Path.FACTORS), "factored path K=" + k);
             assertClose(want, CrossGram.of(a, b), "cheaper path K=" + k);
+            GradientFactors c = random(rnd, k, 4, 2);
+            List<DMatrixRMaj> both = CrossGram.of(a, List.of(b, c), CrossGram.Path.DENSE);  // one G^a for several b
+            assertClose(want, both.get(0), "shared G^a, first b");
+            assertClose(denseReference(a, c), both.get(1), "shared G^a, second b");
         }
     }
 
