@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
                 EvalCommand.class,
                 LinearizedCommand.class,
                 NtkCommand.class,
+                KernelCommand.class,
                 FinetuneCommand.class,
                 SyntheticCommand.class,
                 StudyCommand.class,

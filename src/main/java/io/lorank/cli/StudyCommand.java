@@ -58,7 +58,7 @@ public final class StudyCommand implements Callable<Integer> {
     List<Integer> ranks;
 
     @Option(names = "--modes", split = ",", paramLabel = "MODE", defaultValue = "eval,bounds",
-            description = "Modes to run (eval, bounds, synthetic, linearized).")
+            description = "Modes to run (eval, bounds, synthetic, linearized, kernel).")
     List<String> modes;
 
     @Option(names = "--heads", split = ",", paramLabel = "H", defaultValue = "embedding,probe",

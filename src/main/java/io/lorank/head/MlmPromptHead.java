@@ -41,6 +41,10 @@ public final class MlmPromptHead implements ClassifierHead {
             throw new LorankException("model " + backbone.name() + " has no MLM head weights ("
                     + MlmHead.prefixFor(enc.config().architecture()) + ".*); use --head embedding or probe");
         }
+        if (!task.template().hasMask()) {
+            throw new LorankException("task " + task.name() + ": template '" + task.template().source()
+                    + "' has no *mask*; the mlm head predicts the label word there; add *mask* or use --head embedding or probe");
+        }
         if (!task.verbalizer().hasWords()) {
             throw new LorankException("task " + task.name()
                     + ": defines no label words; the MLM head needs one per label");

@@ -12,7 +12,7 @@ public final class CellRunners {
 
     static {
         for (CellRunner r : List.of(new EvalCellRunner(), new BoundsCellRunner(), new SyntheticCellRunner(),
-                new LinearizedCellRunner())) {
+                new LinearizedCellRunner(), new KernelCellRunner())) {
             RUNNERS.put(r.mode(), r);
         }
     }

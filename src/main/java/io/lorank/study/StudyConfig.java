@@ -16,7 +16,8 @@ import java.util.Map;
  * dimensions it needs ({@link #expand()}): {@code eval} models × tasks × seeds × heads; {@code bounds} models ×
  * tasks; {@code synthetic} seeds × ranks × λ fractions on the {@link #synthetic} problem; {@code linearized}
  * models × tasks × heads × λ fractions × seeds × ranks (one group per model, task, head and λ: see
- * {@link LinearizedCellRunner}). Its canonical JSON hash
+ * {@link LinearizedCellRunner}); {@code kernel} models × tasks × heads × seeds (one group per model, task and head,
+ * solver lstsq: see {@link KernelCellRunner}). Its canonical JSON hash
  * names the grid: a study folder holds one grid.
  *
  * @param shots     k per class
@@ -110,6 +111,9 @@ public record StudyConfig(List<String> models, List<String> tasks, List<Integer>
         for (String m : modes) {
             CellRunners.get(m);
         }
+        if (modes.contains("kernel") && heads.isEmpty()) {
+            throw new LorankException("heads: empty, but mode kernel needs at least one head; allowed: mlm, embedding, probe");
+        }
         if (modes.contains("eval") && heads.isEmpty()) {
             throw new LorankException("heads: empty, but mode eval needs at least one head; allowed: mlm, embedding, probe");
         }
@@ -157,7 +161,7 @@ public record StudyConfig(List<String> models, List<String> tasks, List<Integer>
                 Evaluation.resolveTask(t);
             }
         }
-        if (modes.contains("eval") || modes.contains("linearized")) {
+        if (modes.contains("eval") || modes.contains("linearized") || modes.contains("kernel")) {
             for (String h : heads) {
                 HeadKind.parse(h);
             }
@@ -222,6 +226,23 @@ public record StudyConfig(List<String> models, List<String> tasks, List<Integer>
                                             out.add(new CellSpec(mode, model, task, seed, shots, head, rank, f, o));
                                         }
                                     }
+                                }
+                            }
+                        }
+                    }
+                }
+                case "kernel" -> {
+                    for (String model : models) {
+                        for (String task : tasks) {
+                            for (String head : heads) {
+                                Map<String, Object> o = new LinkedHashMap<>();
+                                o.put("targets", targets);
+                                o.put("test_cap", testCap);
+                                o.put("max_length", maxLength);
+                                o.put("solver", "lstsq");
+                                o.put("group_seeds", join(seeds));
+                                for (int seed : seeds) {
+                                    out.add(new CellSpec(mode, model, task, seed, shots, head, null, null, o));
                                 }
                             }
                         }

@@ -84,7 +84,11 @@ public final class PromptTemplate {
         this.sentences = max + 1;
     }
 
-    /** Parses LM-BFF's template syntax; the template must contain exactly one {@code *mask*}. */
+    /**
+     * Parses LM-BFF's template syntax. The template holds at most one {@code *mask*}: the MLM head needs exactly one
+     * (it refuses a template without, {@link #hasMask()}); the embedding and probe heads read the rendered text and
+     * need none.
+     */
     public static PromptTemplate parse(String template) {
         if (template == null || template.isBlank()) {
             throw new LorankException("template: empty; expected LM-BFF syntax such as *cls**sent_0*_It_was*mask*.*sep+*");
@@ -102,8 +106,8 @@ public final class PromptTemplate {
             }
             parts.add(p);
         }
-        if (masks != 1) {
-            throw new LorankException("template '" + template + "': has " + masks + " *mask* parts, expected exactly 1");
+        if (masks > 1) {
+            throw new LorankException("template '" + template + "': has " + masks + " *mask* parts, expected at most 1");
         }
         return new PromptTemplate(template, parts);
     }
@@ -154,6 +158,11 @@ public final class PromptTemplate {
 
     public List<Part> parts() {
         return parts;
+    }
+
+    /** Whether the template holds a {@code *mask*} (the MLM head's prediction position). */
+    public boolean hasMask() {
+        return parts.stream().anyMatch(p -> p instanceof Special s && s.kind() == SpecialKind.MASK);
     }
 
     /** Number of input texts the template reads (1 for single-sentence tasks, 2 for pair tasks). */

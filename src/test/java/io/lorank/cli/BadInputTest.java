@@ -67,6 +67,14 @@ class BadInputTest {
                 row(Kind.USER_ERROR_NOT_BUG, 1, "--shots: 0 is not allowed", "ntk", "--task", "wordnet-binary", "--seed", "13", "--shots", "0", "--out", "/tmp/lorank-entk-never"),
                 row(Kind.USER_ERROR_NOT_BUG, 1, "'no.such.module' names no Linear module of this encoder; choose from", "ntk", "--task", "wordnet-binary", "--seed", "13", "--targets", "no.such.module", "--out", "/tmp/lorank-entk-never"),
                 row(Kind.USER_ERROR_NOT_BUG, 1, "--head mlm: all-minilm-l6-v2 has no masked-LM head", "ntk", "--task", "wordnet-binary", "--seed", "13", "--head", "mlm", "--out", "/tmp/lorank-entk-never"),
+                // lorank kernel
+                row(Kind.MESSAGE, 2, "'ridge' is not a kernel solver; valid: lstsq, logistic, svm", "kernel", "--task", "wordnet-binary", "--solver", "lstsq,ridge"),
+                row(Kind.USER_ERROR_NOT_BUG, 1, "--shots: 0 is not allowed", "kernel", "--task", "wordnet-binary", "--shots", "0"),
+                row(Kind.USER_ERROR_NOT_BUG, 1, "--seeds: [13, 13] is not allowed; expected distinct seeds", "kernel", "--task", "wordnet-binary", "--seeds", "13,13"),
+                row(Kind.USER_ERROR_NOT_BUG, 1, "--reg: -1.0 is not allowed; expected a fraction of sigma_max >= 0", "kernel", "--task", "wordnet-binary", "--reg", "-1"),
+                row(Kind.MESSAGE, 1, "--adjust-for-init: not supported by --solver svm (it classifies labels, as in LM-Kernel-FT); use --solver lstsq", "kernel", "--task", "wordnet-binary", "--solver", "svm", "--adjust-for-init"),
+                row(Kind.USER_ERROR_NOT_BUG, 1, "--binary: task wordnet-5way has 5 classes; the single logit z1 - z0 needs 2", "kernel", "--task", "wordnet-5way", "--binary"),
+                row(Kind.USER_ERROR_NOT_BUG, 1, "--head mlm: all-minilm-l6-v2 has no masked-LM head", "kernel", "--task", "wordnet-binary", "--head", "mlm"),
                 // 1. user errors that used to be reported as bugs (exit 3 with a trace)
                 row(Kind.USER_ERROR_NOT_BUG, 1, "columns.label = 5 is out of range for a row of 2 columns",
                         "split", "--task", "{bad-column.yaml}", "--out", "{out}"),

@@ -159,6 +159,17 @@ class MlmPromptHeadTest {
             LorankException e = assertThrows(LorankException.class, () -> new MlmPromptHead(bb, t));
             assertTrue(e.getMessage().startsWith("task tiny-multi: label word 'great.' is 2 tokens"), e.getMessage());
             assertTrue(e.getMessage().contains("single-token label words"), e.getMessage());
+            // a template without *mask*: refused by the mlm head only; the embedding head scores it
+            Task noMask = HeadTestSupport.task("tiny-nomask", TaskKind.SINGLE, "*cls**sent_0*.*sep+*",
+                    List.of("bad", "great"), List.of("it was bad.", "it was great."));
+            e = assertThrows(LorankException.class, () -> new MlmPromptHead(bb, noMask));
+            assertTrue(e.getMessage().startsWith("task tiny-nomask: template '*cls**sent_0*.*sep+*' has no *mask*; the mlm head"),
+                    e.getMessage());
+            try (FeatureHead h = FeatureHead.embedding(bb, noMask, FeatureHead.DEFAULT_SCALE)) {
+                double[][] logits = h.logits(List.of(new Example("x", "the film was great", null, 1)));
+                assertEquals(2, logits[0].length);
+                assertTrue(Double.isFinite(logits[0][0]) && Double.isFinite(logits[0][1]), "finite embedding-head logits");
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,9 +62,17 @@ class PromptTemplateTest {
     }
 
     @Test
+    void templateWithoutMaskParsesForTheEmbeddingAndProbeHeads() {
+        PromptTemplate t = PromptTemplate.parse("*cls**sent_0*.*sep+*");
+        assertFalse(t.hasMask());
+        assertTrue(TaskRegistry.get("SST-2").template().hasMask());
+        assertEquals("good.", t.renderPlain(List.of("good"), "[MASK]"));
+    }
+
+    @Test
     void badTemplatesAreUserErrors() {
-        LorankException e = assertThrows(LorankException.class, () -> PromptTemplate.parse("*cls**sent_0*.*sep+*"));
-        assertTrue(e.getMessage().contains("has 0 *mask* parts, expected exactly 1"), e.getMessage());
+        LorankException e = assertThrows(LorankException.class, () -> PromptTemplate.parse("*cls**mask**sent_0**mask*"));
+        assertTrue(e.getMessage().contains("has 2 *mask* parts, expected at most 1"), e.getMessage());
         assertThrows(LorankException.class, () -> PromptTemplate.parse("*cls**sent_2**mask*"));
         assertThrows(LorankException.class, () -> PromptTemplate.parse("*cls**label_0**mask*"));
         assertThrows(LorankException.class, () -> PromptTemplate.parse(""));

@@ -1,0 +1,148 @@
+package io.lorank.cli;
+
+import io.lorank.encoder.TargetSelection;
+import io.lorank.entk.FactorExtractor;
+import io.lorank.entk.KernelBaselines;
+import io.lorank.entk.KernelConfig;
+import io.lorank.entk.KernelReport;
+import io.lorank.head.Backbone;
+import io.lorank.head.HeadKind;
+import io.lorank.kernel.KernelSolver;
+import io.lorank.model.ModelRegistry;
+import io.lorank.util.AtomicFiles;
+import io.lorank.util.Json;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code lorank kernel}: LM-Kernel-FT's eNTK kernel baselines (lstsq, logistic, SVM) on a few-shot task. */
+@Command(name = "kernel", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = "Fit LM-Kernel-FT's kernel baselines on the eNTK at W0: per seed, the k-shot train split's "
+                + "(N*K)x(N*K) kernel (gradients of the head's K outputs w.r.t. the target Linears), the test-vs-train "
+                + "kernel streamed in blocks, then least squares (one-hot targets, or +-1 with --binary), logistic "
+                + "regression on kernel rows, or an SVM on the precomputed kernel; prediction by arg-max (sign with "
+                + "--binary). Prints the test metric per seed and mean ± std.",
+        footer = {"", "Examples:",
+                "  lorank kernel --task SST-2 --seeds 13,21",
+                "  lorank kernel --task MNLI --solver lstsq,logistic --test-cap 1000 --out runs/mnli-kernel",
+                "  lorank kernel --task RTE --binary --solver svm"})
+public final class KernelCommand implements Runnable {
+    @Option(names = "--model", paramLabel = "NAME_OR_PATH", defaultValue = ModelRegistry.DEFAULT,
+            description = "Known model name, HF folder or .onnx file.")
+    String model;
+
+    @Option(names = "--task", required = true, description = "Registered task name or task file.")
+    String task;
+
+    @Option(names = "--seeds", split = ",", paramLabel = "S", defaultValue = "13,21,42,87,100", description = "Split seeds.")
+    List<Integer> seeds;
+
+    @Option(names = "--shots", defaultValue = "16", description = "k: examples per class.")
+    int shots;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data folder (default ../shared/data).")
+    Path data;
+
+    @Option(names = "--solver", split = ",", defaultValue = "lstsq", paramLabel = "lstsq|logistic|svm",
+            converter = SolverConverter.class,
+            description = "Kernel solver(s), comma-separated; one kernel computation serves all.")
+    List<KernelSolver.Kind> solvers;
+
+    @Option(names = "--reg", defaultValue = "0", paramLabel = "X",
+            description = "Regularization reg*sigma_max*I added to the train kernel (LM-Kernel-FT's --kernel_regularization).")
+    double reg;
+
+    @Option(names = "--head", defaultValue = "embedding", paramLabel = "embedding|probe|mlm",
+            converter = EvalCommand.HeadConverter.class, description = "Classifier head f.")
+    HeadKind head;
+
+    @Option(names = "--binary", description = "Single logit z1 - z0 (K = 1): +-1 targets, sign rule (LM-Kernel-FT's --binary_classification).")
+    boolean binary;
+
+    @Option(names = "--targets", defaultValue = TargetSelection.DEFAULT,
+            description = "Target Linears: names, layer-relative names, query/key/value, all-linear, last-layer.")
+    String targets;
+
+    @Option(names = "--adjust-for-init", description = "Fit y - f0 and add f0(x) back at test time (lstsq only).")
+    boolean adjustForInit;
+
+    @Option(names = "--test-cap", defaultValue = "1000", paramLabel = "N", description = "Keep at most N test examples; 0 = all.")
+    int testCap;
+
+    @Option(names = "--chunk", defaultValue = "" + FactorExtractor.DEFAULT_CHUNK,
+            description = "Examples per forward in factor extraction (bounds memory).")
+    int chunk;
+
+    @Option(names = "--max-length", defaultValue = "" + Backbone.DEFAULT_MAX_LENGTH, description = "Maximum tokens per input.")
+    int maxLength;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write config.json and results.json.")
+    Path out;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Solver names → kinds; an unknown name lists the valid ones. */
+    static final class SolverConverter implements CommandLine.ITypeConverter<KernelSolver.Kind> {
+        @Override
+        public KernelSolver.Kind convert(String value) {
+            try {
+                return KernelSolver.Kind.parse(value);
+            } catch (io.lorank.LorankException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        KernelConfig cfg = new KernelConfig(model, task, head, binary, targets, shots, seeds, data, testCap, solvers, reg,
+                adjustForInit, chunk, maxLength, out);
+        KernelReport r = KernelBaselines.run(cfg);
+        if (out != null) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("command", "kernel");
+            c.put("config", cfg);
+            c.put("lorank_version", io.lorank.Lorank.VERSION);
+            AtomicFiles.writeString(out.resolve("config.json"), Json.write(c) + "\n");
+            AtomicFiles.writeString(out.resolve("results.json"), Json.write(r) + "\n");
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        if (json) {
+            w.println(Json.write(r));
+            w.flush();
+            return;
+        }
+        w.printf(Locale.ROOT, "%s, %s, %s head%s, N=%d K=%d, %d targets, test %d (%s)%s%s%n", r.task(), r.model(),
+                r.head(), binary ? " (binary)" : "", r.examples(), r.outputs(), r.targets().size(), r.testSize(), r.metric(),
+                reg > 0 ? String.format(Locale.ROOT, ", reg %.3g sigma_max", reg) : "", adjustForInit ? ", adjusted for f0" : "");
+        for (KernelReport.Row row : r.rows()) {
+            w.printf(Locale.ROOT, "  seed %-4d %-10s test %5.1f  (acc %5.1f, train acc %5.1f)%s  factors %.1f s, kernel %.1f s%n",
+                    row.seed(), row.solver(), 100 * row.testMetric(), 100 * row.testAccuracy(), 100 * row.trainAccuracy(),
+                    row.details().isEmpty() ? "" : " " + details(row.details()), row.extractSeconds(), row.kernelSeconds());
+        }
+        w.println("  mean ± std over seeds:");
+        for (KernelReport.Summary s : r.summary()) {
+            w.printf(Locale.ROOT, "    %-10s test %s%n", s.solver(), s.testMetric().format(100));
+        }
+        w.printf(Locale.ROOT, "  %.1f s%n", r.seconds());
+        w.flush();
+    }
+
+    private static String details(Map<String, Object> d) {
+        StringBuilder sb = new StringBuilder();
+        d.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=')
+                .append(v instanceof Double x ? String.format(Locale.ROOT, "%.3g", x) : v));
+        return sb.toString();
+    }
+}
