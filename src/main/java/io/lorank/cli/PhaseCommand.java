@@ -3,7 +3,7 @@ package io.lorank.cli;
 import io.lorank.linearized.phase.CstarEstimator;
 import io.lorank.linearized.phase.PhaseConfig;
 import io.lorank.linearized.phase.PhaseExperiment;
-import io.lorank.linearized.phase.PhaseOutputs;
+import io.lorank.report.PhaseOutputs;
 import io.lorank.linearized.phase.PhaseSolver;
 import io.lorank.cli.options.Converters;
 import io.lorank.cli.options.RunFolderOptions;
