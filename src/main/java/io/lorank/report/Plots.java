@@ -68,10 +68,20 @@ public final class Plots {
                 }
                 for (Map.Entry<String, List<StudyData.Cell>> e : StudyData.group(flat, StudyData::series).entrySet()) {
                     MeanStd s = StudyData.stat(e.getValue(), CellResult::testMetric);
-                    ch.addSeries(e.getKey() + " (W0)", new double[] {span[0], span[1]}, new double[] {100 * s.mean(), 100 * s.mean()})
+                    String name = e.getKey().startsWith("eval ") ? e.getKey().substring(5) + " head at W0" : e.getKey();
+                    ch.addSeries(name, new double[] {span[0], span[1]}, new double[] {100 * s.mean(), 100 * s.mean()})
                             .setMarker(SeriesMarkers.NONE);
                 }
-                out.add(new Plot(ch.getTitle(), "Error bars: sample std over seeds. Flat lines: heads at W0 (no LoRA), for reference.", png(ch)));
+                for (Map.Entry<String, List<StudyData.Cell>> e : StudyData.group(ranked, StudyData::series).entrySet()) {
+                    MeanStd convex = convexMetric(e.getValue());
+                    if (convex != null) {
+                        ch.addSeries(e.getKey() + ": convex optimum", new double[] {span[0], span[1]},
+                                new double[] {100 * convex.mean(), 100 * convex.mean()}).setMarker(SeriesMarkers.NONE);
+                    }
+                }
+                out.add(new Plot(ch.getTitle(), "Markers: LoRA at each rank (linearized: on the eNTK at W0; finetune: the "
+                        + "real encoder), error bars the sample std over seeds. Flat lines, for reference: rank-free "
+                        + "methods (heads at W0, the convex nuclear-norm optimum, full fine-tuning, kernel baselines).", png(ch)));
             } else {
                 CategoryChart ch = new CategoryChartBuilder().width(W).height(H).title(task + ": test " + metric + " of the heads at W0 (mean ± std over seeds)")
                         .xAxisTitle("head").yAxisTitle("test " + metric + " (%)").build();
@@ -88,13 +98,28 @@ public final class Plots {
         return out;
     }
 
+    /** Mean ± std over seeds of the convex optimum's test metric (details {@code convex_test_metric}); null if absent. */
+    static MeanStd convexMetric(List<StudyData.Cell> cells) {
+        Map<Integer, Double> perSeed = new TreeMap<>();
+        for (StudyData.Cell c : cells) {
+            Object v = c.result().details() == null ? null : c.result().details().get("convex_test_metric");
+            if (v instanceof Number x && Double.isFinite(x.doubleValue()) && c.spec().seed() != null) {
+                perSeed.put(c.spec().seed(), x.doubleValue());
+            }
+        }
+        return perSeed.isEmpty() ? null : MeanStd.of(perSeed.values().stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
     /** Per rank group: the LoRA objective per iteration, one line per rank (first seed), log scale. */
     static List<Plot> objectiveCurves(StudyData d) {
         List<Plot> out = new ArrayList<>();
         List<StudyData.Cell> withCurves = d.where(c -> c.spec().rank() != null && c.result().curve() != null && c.result().curve().length > 1);
         for (Map.Entry<String, List<StudyData.Cell>> e : StudyData.group(withCurves, StudyData::rankGroup).entrySet()) {
             Integer seed = e.getValue().get(0).spec().seed();
-            XYChart ch = xy(e.getKey() + ": LoRA objective per iteration (seed " + seed + ")", "iteration", "objective F(B, A)");
+            boolean training = e.getValue().get(0).spec().mode().equals("finetune");
+            XYChart ch = training
+                    ? xy(e.getKey() + ": training loss per step (seed " + seed + ")", "optimizer step", "training loss (cross-entropy of the batch)")
+                    : xy(e.getKey() + ": LoRA objective per iteration (seed " + seed + ")", "solver iteration", "objective h(B, A)");
             ch.getStyler().setYAxisLogarithmic(true);
             double pstar = Double.NaN;
             int maxIt = 1;
@@ -116,7 +141,9 @@ public final class Plots {
             if (!Double.isNaN(pstar) && pstar > 0) {
                 ch.addSeries("convex optimum P*", new double[] {0, maxIt}, new double[] {pstar, pstar}).setMarker(SeriesMarkers.NONE);
             }
-            out.add(new Plot(ch.getTitle(), "Curves sampled at up to " + CellResult.CURVE_POINTS + " points per run.", png(ch)));
+            out.add(new Plot(ch.getTitle(), (training ? "Real LoRA fine-tuning: the loss of each step's mini-batch. "
+                    : "Linearized LoRA: h(B, A) = F(BA) + λ/2 Σ(‖A‖² + ‖B‖²); the convex optimum P* = min F(ΔW) + λ‖ΔW‖_* is the lower bound every "
+                    + "rank can reach. ") + "Curves sampled at up to " + CellResult.CURVE_POINTS + " points per run.", png(ch)));
         }
         return out;
     }
