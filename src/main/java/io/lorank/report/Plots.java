@@ -55,12 +55,14 @@ public final class Plots {
             List<StudyData.Cell> flat = d.where(c -> task.equals(c.spec().task()) && c.spec().rank() == null && c.result().testMetric() != null);
             String metric = (ranked.isEmpty() ? flat : ranked).get(0).result().metric();
             if (!ranked.isEmpty()) {
-                XYChart ch = xy(task + ": test " + metric + " vs LoRA rank (mean ± std over seeds)", "LoRA rank r", "test " + metric + " (%)");
-                ch.getStyler().setXAxisLogarithmic(true);
+                XYChart ch = xy(task + ": test " + metric + " vs LoRA rank (mean ± std over seeds)", "LoRA rank r (log scale)", "test " + metric + " (%)");
+                // x = log2 r on a linear axis, labelled at the powers of two (XChart's log axis labels decades only)
+                ch.setCustomXAxisTickLabelsFormatter(v -> Math.abs(v - Math.rint(v)) < 1e-9 && v >= 0
+                        ? Long.toString(Math.round(Math.pow(2, Math.rint(v)))) : "");
                 double[] span = {Double.MAX_VALUE, 0};
                 for (Map.Entry<String, List<StudyData.Cell>> e : StudyData.group(ranked, StudyData::series).entrySet()) {
                     TreeMap<Integer, List<StudyData.Cell>> byRank = new TreeMap<>(StudyData.group(e.getValue(), c -> c.spec().rank()));
-                    double[] x = byRank.keySet().stream().mapToDouble(Integer::doubleValue).toArray();
+                    double[] x = byRank.keySet().stream().mapToDouble(r -> Math.log(r) / Math.log(2)).toArray();
                     double[][] ye = meanErr(new ArrayList<>(byRank.values()), CellResult::testMetric, 100);
                     ch.addSeries(e.getKey(), x, ye[0], ye[1]).setMarker(SeriesMarkers.CIRCLE);
                     span[0] = Math.min(span[0], x[0]);
@@ -117,12 +119,14 @@ public final class Plots {
         for (Map.Entry<String, List<StudyData.Cell>> e : StudyData.group(withCurves, StudyData::rankGroup).entrySet()) {
             Integer seed = e.getValue().get(0).spec().seed();
             boolean training = e.getValue().get(0).spec().mode().equals("finetune");
+            // whole steps / iterations on the x axis
             XYChart ch = training
                     ? xy(e.getKey() + ": training loss per step (seed " + seed + ")", "optimizer step", "training loss (cross-entropy of the batch)")
                     : xy(e.getKey() + ": LoRA objective per iteration (seed " + seed + ")", "solver iteration", "objective h(B, A)");
-            ch.getStyler().setYAxisLogarithmic(true);
+            ch.getStyler().setXAxisDecimalPattern("#,##0");
             double pstar = Double.NaN;
             int maxIt = 1;
+            double[] yr = {Double.MAX_VALUE, 0};
             for (StudyData.Cell c : new TreeMap<>(StudyData.group(e.getValue().stream().filter(c -> java.util.Objects.equals(c.spec().seed(), seed)).toList(),
                     c -> c.spec().rank())).values().stream().map(l -> l.get(0)).toList()) {
                 double[] y = c.result().curve();
@@ -133,11 +137,17 @@ public final class Plots {
                     y[i] = Math.max(y[i], 1e-300);
                 }
                 maxIt = Math.max(maxIt, it);
+                for (double v : y) {
+                    yr[0] = Math.min(yr[0], v);
+                    yr[1] = Math.max(yr[1], v);
+                }
                 ch.addSeries("r = " + c.spec().rank(), x, y).setMarker(SeriesMarkers.NONE);
                 if (c.result().convexObjective() != null) {
                     pstar = c.result().convexObjective();
                 }
             }
+            // a log axis only when the curves span more than a decade (XChart labels a log axis at decades only)
+            ch.getStyler().setYAxisLogarithmic(yr[1] > 20 * yr[0]);
             if (!Double.isNaN(pstar) && pstar > 0) {
                 ch.addSeries("convex optimum P*", new double[] {0, maxIt}, new double[] {pstar, pstar}).setMarker(SeriesMarkers.NONE);
             }
@@ -206,7 +216,6 @@ public final class Plots {
         }
         ch.addSeries("paper 1: r(r+1)/2 > KN", groups, p1);
         ch.addSeries("paper 2: r(m+n) − r² > 1.35·KN", groups, p2);
-        ch.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         return new Plot(ch.getTitle(), "A bar at 0 means: not measured (no certified rank in the grid, or a bounds-only row) "
                 + "or unattainable (paper 2).", png(ch));
     }

@@ -122,7 +122,7 @@ public final class Tables {
         List<List<String>> rows = new ArrayList<>();
         for (StudyData.Cell c : d.where(c -> c.spec().mode().equals("bounds"))) {
             CellResult r = c.result();
-            rows.add(List.of(c.spec().task(), c.spec().model(), String.valueOf(r.details().get("targets")),
+            rows.add(List.of(c.spec().task(), c.spec().model(), r.details() == null ? "–" : String.valueOf(r.details().get("targets")),
                     Integer.toString(r.examples()), Integer.toString(r.outputs()), Integer.toString(r.examples() * r.outputs()),
                     Integer.toString(r.paper1Rank()), p2(r.paper2Rank())));
         }
