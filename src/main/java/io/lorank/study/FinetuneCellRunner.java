@@ -42,7 +42,7 @@ import java.util.stream.Stream;
  * {@code Trainer}), so a recomputed cell may differ in its last digits; a done cell is never recomputed.
  */
 public final class FinetuneCellRunner implements CellRunner {
-    /** Budget and adapter defaults of a study's fine-tuning cells (issue 9's: 200 steps of 8, lr 1e-3). */
+    /** Optimizer steps of a fine-tuning cell when the spec names none (issue 9's budget: 200 steps of 8). */
     public static final int DEFAULT_STEPS = 200;
 
     @Override
