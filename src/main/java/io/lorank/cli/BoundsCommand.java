@@ -59,7 +59,7 @@ public final class BoundsCommand implements Callable<Integer> {
     public Integer call() {
         List<TargetShape> targets = resolveTargets();
         RankBounds.Report rep = RankBounds.compute(new RankBounds.Input(examples, outputs, targets, cstar));
-        System.out.println(json ? Json.write(rep) : table(rep));
+        System.out.println(json ? ProvenanceJson.write(rep, null, null) : table(rep));
         return 0;
     }
 

@@ -72,7 +72,7 @@ public final class EmbedCommand implements Runnable {
             if (texts.size() > 1) {
                 m.put("cosine", r.cosine());
             }
-            out.println(Json.write(m));
+            out.println(ProvenanceJson.write(m, null, model));
             return;
         }
         out.printf("model %s, dim %d, pooling %s%s, forward on %s%n", r.model(), r.dim(), r.pooling().name().toLowerCase(Locale.ROOT),

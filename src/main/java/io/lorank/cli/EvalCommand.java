@@ -105,7 +105,7 @@ public final class EvalCommand implements Runnable {
         }
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
-            w.println(Json.write(r.toJson(false)));
+            w.println(ProvenanceJson.write(r.toJson(false), cfg, model));
             w.flush();
             return;
         }

@@ -148,7 +148,7 @@ public final class FinetuneCommand implements Runnable {
         }
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
-            w.println(Json.write(r));
+            w.println(ProvenanceJson.write(r, cfg, model));
             w.flush();
             return;
         }

@@ -106,7 +106,7 @@ public final class LinearizedCommand implements Runnable {
         }
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
-            w.println(Json.write(r));
+            w.println(ProvenanceJson.write(r, cfg, model));
             w.flush();
             return;
         }

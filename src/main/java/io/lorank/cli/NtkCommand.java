@@ -89,7 +89,7 @@ public final class NtkCommand implements Runnable {
         summary.put("kernel", out.resolve("kernel.json").toString());
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
-            w.println(Json.write(summary));
+            w.println(ProvenanceJson.write(summary, null, model));
         } else {
             w.printf(Locale.ROOT, "%s: N=%d K=%d, %d targets, %d tokens; factors %.1f MiB (dense G %.1f MiB, %.1fx); "
                             + "factors %.2f s, Gram %.2f s%n  wrote %s%n", r.model(), r.ids().size(), r.outputs(),

@@ -3,7 +3,7 @@ package io.lorank.cli;
 import io.lorank.linearized.phase.CstarEstimator;
 import io.lorank.linearized.phase.PhaseConfig;
 import io.lorank.linearized.phase.PhaseExperiment;
-import io.lorank.linearized.phase.PhaseOutputs;
+import io.lorank.report.PhaseOutputs;
 import io.lorank.linearized.phase.PhaseSolver;
 import io.lorank.cli.options.Converters;
 import io.lorank.cli.options.RunFolderOptions;
@@ -109,7 +109,7 @@ public final class PhaseCommand implements Callable<Integer> {
             j.put("out", out.toString());
             j.put("config", cfg);
             j.put("determined", res.pooled().determined());
-            System.out.println(Json.write(j));
+            System.out.println(ProvenanceJson.write(j, cfg, null));
         } else {
             System.out.print(text(res));
             System.out.println("wrote " + out.resolve(PhaseOutputs.CSV) + ", " + PhaseOutputs.JSON + ", "

@@ -30,18 +30,22 @@ import java.util.concurrent.Callable;
                 + "10 + the number of failed cells (at most 125) otherwise.",
         footer = {"", "Modes: eval (a head at W0 over seeds), bounds (both papers' thresholds), synthetic (planted",
                 "  linearized problem: LoRA at each rank, certificate, convex optimum), linearized (LoRA on the",
-                "  encoder's eNTK: convex optimum, LoRA per rank, certificate, test metric).",
+                "  encoder's eNTK: convex optimum, LoRA per rank, certificate, test metric), finetune (real LoRA",
+                "  fine-tuning per seed and rank, or full with --full: test metric, loss curve, ||dW||/||W0||, adapter).",
                 "", "Examples:",
                 "  lorank study --tasks wordnet-binary --modes eval,bounds --heads embedding,probe --out runs/s1",
                 "  lorank study --config study.yaml --out runs/s2 --json",
                 "  lorank study --modes synthetic --ranks 1,2,3,4 --lambda-fractions 0.1 --seeds 1,2,3 --out runs/syn",
                 "  lorank study --tasks wordnet-binary --modes linearized --heads embedding --ranks 1,2,4,8 \\",
                 "      --lambda-fractions 0.05 --test-cap 1000 --out runs/lin",
+                "  lorank study --tasks wordnet-binary --modes finetune --heads embedding --ranks 1,8 --steps 200 --out runs/ft",
+                "  lorank demo --print-config > demo.yaml   # the demo's grid, to edit and run with --config",
                 "  lorank study --status runs/s1",
                 "  lorank report runs/s1"})
 public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML/JSON study config (keys: models, tasks, seeds, "
-            + "ranks, modes, heads, lambda_fractions, shots, test_cap, max_length, targets, synthetic); instead of the grid flags.")
+            + "ranks, modes, heads, lambda_fractions, shots, test_cap, max_length, targets, synthetic, linearized, finetune); "
+            + "instead of the grid flags.")
     Path config;
 
     @Option(names = "--models", split = ",", paramLabel = "M", defaultValue = ModelRegistry.DEFAULT,
@@ -58,7 +62,7 @@ public final class StudyCommand implements Callable<Integer> {
     List<Integer> ranks;
 
     @Option(names = "--modes", split = ",", paramLabel = "MODE", defaultValue = "eval,bounds",
-            description = "Modes to run (eval, bounds, synthetic, linearized, kernel).")
+            description = "Modes to run (eval, bounds, synthetic, linearized, kernel, finetune).")
     List<String> modes;
 
     @Option(names = "--heads", split = ",", paramLabel = "H", defaultValue = "embedding,probe",
@@ -87,6 +91,13 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--convex-iterations", defaultValue = "300", converter = Converters.PositiveInt.class,
             description = "Mode linearized: convex (FISTA + SVT) iterations per seed and λ.")
     int convexIterations;
+
+    @Option(names = "--steps", defaultValue = "200", converter = Converters.PositiveInt.class,
+            description = "Mode finetune: optimizer steps per cell (batches of 8, lr 1e-3, dev every 20 steps, patience 5).")
+    int steps;
+
+    @Option(names = "--full", description = "Mode finetune: also fine-tune every encoder weight (lr 2e-5), one cell per seed.")
+    boolean full;
 
     @Option(names = "--data", paramLabel = "DIR", description = "LM-BFF data folder (default ../shared/data when present).")
     Path data;
@@ -122,7 +133,8 @@ public final class StudyCommand implements Callable<Integer> {
     StudyConfig fromFlags() {
         return new StudyConfig(models, tasks, seeds, ranks, modes.stream().map(m -> m.trim().toLowerCase(Locale.ROOT)).toList(),
                 heads, lambdaFractions, shots, testCap, maxLength, targets, null,
-                new StudyConfig.Linearized(loraIterations, convexIterations));
+                new StudyConfig.Linearized(loraIterations, convexIterations), new StudyConfig.Finetune(List.of(), full,
+                steps, 1e-3, 8, 20, 5, List.of()));
     }
 
     static int exitCode(Study.Summary s) {

@@ -49,7 +49,7 @@ public final class SyntheticCommand implements Runnable {
                     sr.convexObjective(), sr.convexGap());
         }
         if (json) {
-            System.out.println(Json.write(r));
+            System.out.println(ProvenanceJson.write(r, null, null));
             return;
         }
         System.out.printf(Locale.ROOT, "loss=%s m=%d n=%d N=%d K=%d KN=%d planted rank=%d lambda=%.3g*lambda_max%n", kind, m, n,

@@ -55,12 +55,14 @@ public final class Plots {
             List<StudyData.Cell> flat = d.where(c -> task.equals(c.spec().task()) && c.spec().rank() == null && c.result().testMetric() != null);
             String metric = (ranked.isEmpty() ? flat : ranked).get(0).result().metric();
             if (!ranked.isEmpty()) {
-                XYChart ch = xy(task + ": test " + metric + " vs LoRA rank (mean ± std over seeds)", "LoRA rank r", "test " + metric + " (%)");
-                ch.getStyler().setXAxisLogarithmic(true);
+                XYChart ch = xy(task + ": test " + metric + " vs LoRA rank (mean ± std over seeds)", "LoRA rank r (log scale)", "test " + metric + " (%)");
+                // x = log2 r on a linear axis, labelled at the powers of two (XChart's log axis labels decades only)
+                ch.setCustomXAxisTickLabelsFormatter(v -> Math.abs(v - Math.rint(v)) < 1e-9 && v >= 0
+                        ? Long.toString(Math.round(Math.pow(2, Math.rint(v)))) : "");
                 double[] span = {Double.MAX_VALUE, 0};
                 for (Map.Entry<String, List<StudyData.Cell>> e : StudyData.group(ranked, StudyData::series).entrySet()) {
                     TreeMap<Integer, List<StudyData.Cell>> byRank = new TreeMap<>(StudyData.group(e.getValue(), c -> c.spec().rank()));
-                    double[] x = byRank.keySet().stream().mapToDouble(Integer::doubleValue).toArray();
+                    double[] x = byRank.keySet().stream().mapToDouble(r -> Math.log(r) / Math.log(2)).toArray();
                     double[][] ye = meanErr(new ArrayList<>(byRank.values()), CellResult::testMetric, 100);
                     ch.addSeries(e.getKey(), x, ye[0], ye[1]).setMarker(SeriesMarkers.CIRCLE);
                     span[0] = Math.min(span[0], x[0]);
@@ -68,10 +70,20 @@ public final class Plots {
                 }
                 for (Map.Entry<String, List<StudyData.Cell>> e : StudyData.group(flat, StudyData::series).entrySet()) {
                     MeanStd s = StudyData.stat(e.getValue(), CellResult::testMetric);
-                    ch.addSeries(e.getKey() + " (W0)", new double[] {span[0], span[1]}, new double[] {100 * s.mean(), 100 * s.mean()})
+                    String name = e.getKey().startsWith("eval ") ? e.getKey().substring(5) + " head at W0" : e.getKey();
+                    ch.addSeries(name, new double[] {span[0], span[1]}, new double[] {100 * s.mean(), 100 * s.mean()})
                             .setMarker(SeriesMarkers.NONE);
                 }
-                out.add(new Plot(ch.getTitle(), "Error bars: sample std over seeds. Flat lines: heads at W0 (no LoRA), for reference.", png(ch)));
+                for (Map.Entry<String, List<StudyData.Cell>> e : StudyData.group(ranked, StudyData::series).entrySet()) {
+                    MeanStd convex = convexMetric(e.getValue());
+                    if (convex != null) {
+                        ch.addSeries(e.getKey() + ": convex optimum", new double[] {span[0], span[1]},
+                                new double[] {100 * convex.mean(), 100 * convex.mean()}).setMarker(SeriesMarkers.NONE);
+                    }
+                }
+                out.add(new Plot(ch.getTitle(), "Markers: LoRA at each rank (linearized: on the eNTK at W0; finetune: the "
+                        + "real encoder), error bars the sample std over seeds. Flat lines, for reference: rank-free "
+                        + "methods (heads at W0, the convex nuclear-norm optimum, full fine-tuning, kernel baselines).", png(ch)));
             } else {
                 CategoryChart ch = new CategoryChartBuilder().width(W).height(H).title(task + ": test " + metric + " of the heads at W0 (mean ± std over seeds)")
                         .xAxisTitle("head").yAxisTitle("test " + metric + " (%)").build();
@@ -88,16 +100,33 @@ public final class Plots {
         return out;
     }
 
+    /** Mean ± std over seeds of the convex optimum's test metric (details {@code convex_test_metric}); null if absent. */
+    static MeanStd convexMetric(List<StudyData.Cell> cells) {
+        Map<Integer, Double> perSeed = new TreeMap<>();
+        for (StudyData.Cell c : cells) {
+            Object v = c.result().details() == null ? null : c.result().details().get("convex_test_metric");
+            if (v instanceof Number x && Double.isFinite(x.doubleValue()) && c.spec().seed() != null) {
+                perSeed.put(c.spec().seed(), x.doubleValue());
+            }
+        }
+        return perSeed.isEmpty() ? null : MeanStd.of(perSeed.values().stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
     /** Per rank group: the LoRA objective per iteration, one line per rank (first seed), log scale. */
     static List<Plot> objectiveCurves(StudyData d) {
         List<Plot> out = new ArrayList<>();
         List<StudyData.Cell> withCurves = d.where(c -> c.spec().rank() != null && c.result().curve() != null && c.result().curve().length > 1);
         for (Map.Entry<String, List<StudyData.Cell>> e : StudyData.group(withCurves, StudyData::rankGroup).entrySet()) {
             Integer seed = e.getValue().get(0).spec().seed();
-            XYChart ch = xy(e.getKey() + ": LoRA objective per iteration (seed " + seed + ")", "iteration", "objective F(B, A)");
-            ch.getStyler().setYAxisLogarithmic(true);
+            boolean training = e.getValue().get(0).spec().mode().equals("finetune");
+            // whole steps / iterations on the x axis
+            XYChart ch = training
+                    ? xy(e.getKey() + ": training loss per step (seed " + seed + ")", "optimizer step", "training loss (cross-entropy of the batch)")
+                    : xy(e.getKey() + ": LoRA objective per iteration (seed " + seed + ")", "solver iteration", "objective h(B, A)");
+            ch.getStyler().setXAxisDecimalPattern("#,##0");
             double pstar = Double.NaN;
             int maxIt = 1;
+            double[] yr = {Double.MAX_VALUE, 0};
             for (StudyData.Cell c : new TreeMap<>(StudyData.group(e.getValue().stream().filter(c -> java.util.Objects.equals(c.spec().seed(), seed)).toList(),
                     c -> c.spec().rank())).values().stream().map(l -> l.get(0)).toList()) {
                 double[] y = c.result().curve();
@@ -108,15 +137,23 @@ public final class Plots {
                     y[i] = Math.max(y[i], 1e-300);
                 }
                 maxIt = Math.max(maxIt, it);
+                for (double v : y) {
+                    yr[0] = Math.min(yr[0], v);
+                    yr[1] = Math.max(yr[1], v);
+                }
                 ch.addSeries("r = " + c.spec().rank(), x, y).setMarker(SeriesMarkers.NONE);
                 if (c.result().convexObjective() != null) {
                     pstar = c.result().convexObjective();
                 }
             }
+            // a log axis only when the curves span more than a decade (XChart labels a log axis at decades only)
+            ch.getStyler().setYAxisLogarithmic(yr[1] > 20 * yr[0]);
             if (!Double.isNaN(pstar) && pstar > 0) {
                 ch.addSeries("convex optimum P*", new double[] {0, maxIt}, new double[] {pstar, pstar}).setMarker(SeriesMarkers.NONE);
             }
-            out.add(new Plot(ch.getTitle(), "Curves sampled at up to " + CellResult.CURVE_POINTS + " points per run.", png(ch)));
+            out.add(new Plot(ch.getTitle(), (training ? "Real LoRA fine-tuning: the loss of each step's mini-batch. "
+                    : "Linearized LoRA: h(B, A) = F(BA) + λ/2 Σ(‖A‖² + ‖B‖²); the convex optimum P* = min F(ΔW) + λ‖ΔW‖_* is the lower bound every "
+                    + "rank can reach. ") + "Curves sampled at up to " + CellResult.CURVE_POINTS + " points per run.", png(ch)));
         }
         return out;
     }
@@ -179,7 +216,6 @@ public final class Plots {
         }
         ch.addSeries("paper 1: r(r+1)/2 > KN", groups, p1);
         ch.addSeries("paper 2: r(m+n) − r² > 1.35·KN", groups, p2);
-        ch.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         return new Plot(ch.getTitle(), "A bar at 0 means: not measured (no certified rank in the grid, or a bounds-only row) "
                 + "or unattainable (paper 2).", png(ch));
     }

@@ -74,9 +74,10 @@ public record StudyData(Path dir, List<Cell> cells, int planned, int failed, Pro
         return v.length == 0 ? null : MeanStd.of(v);
     }
 
-    /** "series" name of a cell: its mode, with the head for eval cells. */
+    /** "series" name of a cell: its mode, with the head when it has one, and "full" for full fine-tuning. */
     public static String series(Cell c) {
-        return c.spec().head() == null ? c.spec().mode() : c.spec().mode() + " " + c.spec().head();
+        String s = c.spec().head() == null ? c.spec().mode() : c.spec().mode() + " " + c.spec().head();
+        return "full".equals(c.spec().stringOption("method", "")) ? s + " full" : s;
     }
 
     /** Group key of the rank problems: mode, task, model, λ fraction. */

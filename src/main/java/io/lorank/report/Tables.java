@@ -64,6 +64,11 @@ public final class Tables {
         List<StudyData.Cell> ranked = d.where(c -> c.spec().rank() != null);
         for (Map.Entry<String, List<StudyData.Cell>> e : StudyData.group(ranked, StudyData::rankGroup).entrySet()) {
             List<StudyData.Cell> g = e.getValue();
+            if (g.get(0).spec().mode().equals("finetune")) {
+                out.add(finetune(e.getKey(), d.where(c -> c.spec().mode().equals("finetune")
+                        && StudyData.rankGroup(c).equals(e.getKey()))));
+                continue;
+            }
             boolean hasMetric = g.stream().anyMatch(c -> c.result().testMetric() != null);
             List<String> header = new ArrayList<>(List.of("rank", "seeds", "certified", "objective F", "F − P*"));
             if (hasMetric) {
@@ -91,12 +96,33 @@ public final class Tables {
         return out;
     }
 
+    /**
+     * A fine-tuning group: per rank (then full fine-tuning), the final training loss, ‖ΔW‖_F/‖W0‖_F (mean over the
+     * targets), the steps run and the test metric, mean (std) over seeds.
+     */
+    static Table finetune(String group, List<StudyData.Cell> g) {
+        List<List<String>> rows = new ArrayList<>();
+        Map<String, List<StudyData.Cell>> by = new java.util.TreeMap<>(java.util.Comparator.comparing(
+                (String k) -> k.equals("full") ? Integer.MAX_VALUE : Integer.parseInt(k)));
+        by.putAll(StudyData.group(g, c -> c.spec().rank() == null ? "full" : Integer.toString(c.spec().rank())));
+        for (Map.Entry<String, List<StudyData.Cell>> r : by.entrySet()) {
+            List<StudyData.Cell> rc = r.getValue();
+            rows.add(List.of(r.getKey(), Integer.toString(rc.size()), meanStd(StudyData.stat(rc, CellResult::objective), 1, 3),
+                    sci(StudyData.stat(rc, x -> x.details() == null ? null : (Number) x.details().get("delta_w_over_w0_mean"))),
+                    meanStd(StudyData.stat(rc, CellResult::iterations), 1, 0),
+                    meanStd(StudyData.stat(rc, CellResult::testMetric), 100, 1)));
+        }
+        String metric = g.get(0).result().metric();
+        return new Table(group + ": real fine-tuning per rank", List.of("rank", "seeds", "final training loss",
+                "‖ΔW‖/‖W0‖ (mean over targets)", "steps", "test " + metric + " %"), rows);
+    }
+
     /** Per task: N, K and both papers' thresholds (mode bounds), with the minimal certified ranks found. */
     static Table bounds(StudyData d) {
         List<List<String>> rows = new ArrayList<>();
         for (StudyData.Cell c : d.where(c -> c.spec().mode().equals("bounds"))) {
             CellResult r = c.result();
-            rows.add(List.of(c.spec().task(), c.spec().model(), String.valueOf(r.details().get("targets")),
+            rows.add(List.of(c.spec().task(), c.spec().model(), r.details() == null ? "–" : String.valueOf(r.details().get("targets")),
                     Integer.toString(r.examples()), Integer.toString(r.outputs()), Integer.toString(r.examples() * r.outputs()),
                     Integer.toString(r.paper1Rank()), p2(r.paper2Rank())));
         }

@@ -15,6 +15,7 @@ public final class CellRunners {
                 new LinearizedCellRunner(), new KernelCellRunner())) {
             RUNNERS.put(r.mode(), r);
         }
+        RUNNERS.put("finetune", new FinetuneCellRunner()); // issue 9's fine-tuning as a study mode
     }
 
     private CellRunners() {

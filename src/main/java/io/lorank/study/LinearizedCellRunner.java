@@ -75,6 +75,7 @@ public final class LinearizedCellRunner implements CellRunner {
                 s.intOption("convex_iterations", d.convexIterations()), d.chunk(), s.intOption("max_length", d.maxLength()), null);
         LinearizedReport rep = LinearizedFineTuning.run(cfg);
         String sha = ModelSource.load(s.model()).sha256();
+        String metric = io.lorank.eval.Evaluation.resolveTask(s.task()).metric().shortName(); // as mode eval and finetune
         Map<String, CellResult> out = new TreeMap<>();
         for (LinearizedReport.SeedRun run : rep.seeds()) {
             LinearizedReport.Row convex = run.rows().stream().filter(r -> r.rank() == -1).findFirst().orElseThrow();
@@ -87,11 +88,13 @@ public final class LinearizedCellRunner implements CellRunner {
                 det.put("lambda", run.lambda());
                 det.put("lambda_max", run.lambdaMax());
                 det.put("convex_verdict", convex.verdict());
+                det.put("convex_test_metric", convex.testMetric());
+                det.put("convex_iterations", convex.iterations());
                 det.put("zero_shot_objective", zero.objective());
                 det.put("zero_shot_test_metric", zero.testMetric());
                 det.put("targets", String.join(",", rep.targets()));
                 out.put(run.seed() + ":" + row.rank(), CellResult.builder()
-                        .metric(rep.metric(), row.testMetric())
+                        .metric(metric, row.testMetric())
                         .accuracy(row.testAccuracy(), rep.testSize())
                         .problem(rep.examples(), rep.outputs())
                         .objective(row.objective())

@@ -17,7 +17,8 @@ import java.util.Map;
  * tasks; {@code synthetic} seeds × ranks × λ fractions on the {@link #synthetic} problem; {@code linearized}
  * models × tasks × heads × λ fractions × seeds × ranks (one group per model, task, head and λ: see
  * {@link LinearizedCellRunner}); {@code kernel} models × tasks × heads × seeds (one group per model, task and head,
- * solver lstsq: see {@link KernelCellRunner}). Its canonical JSON hash
+ * solver lstsq: see {@link KernelCellRunner}); {@code finetune} models × tasks × heads × seeds × ranks (plus full,
+ * see {@link Finetune}). Its canonical JSON hash
  * names the grid: a study folder holds one grid.
  *
  * @param shots     k per class
@@ -29,19 +30,76 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StudyConfig(List<String> models, List<String> tasks, List<Integer> seeds, List<Integer> ranks,
                           List<String> modes, List<String> heads, List<Double> lambdaFractions, int shots, int testCap,
-                          int maxLength, String targets, Synthetic synthetic, Linearized linearized) {
+                          int maxLength, String targets, Synthetic synthetic, Linearized linearized,
+                          Finetune finetune) {
 
-    /** Solver budgets of mode {@code linearized} (issue 11's defaults: 2000 LoRA and 300 convex iterations). */
-    public record Linearized(int loraIterations, int convexIterations) {
+    /** A grid without mode {@code finetune}'s block (its default applies when that mode is run). */
+    public StudyConfig(List<String> models, List<String> tasks, List<Integer> seeds, List<Integer> ranks,
+                       List<String> modes, List<String> heads, List<Double> lambdaFractions, int shots, int testCap,
+                       int maxLength, String targets, Synthetic synthetic, Linearized linearized) {
+        this(models, tasks, seeds, ranks, modes, heads, lambdaFractions, shots, testCap, maxLength, targets, synthetic,
+                linearized, null);
+    }
+
+    /**
+     * Solver budgets of mode {@code linearized} (issue 11's defaults: 2000 LoRA and 300 convex iterations).
+     *
+     * @param paper1Rank also solve LoRA at each task's paper-1 threshold (smallest r with r(r+1)/2 &gt; KN for the
+     *                   k-shot train set, N = k·classes, K = classes)
+     * @param heads      heads of this mode (empty: the study's {@code heads})
+     */
+    public record Linearized(int loraIterations, int convexIterations, boolean paper1Rank, List<String> heads) {
         public Linearized {
+            heads = heads == null ? List.of() : List.copyOf(heads);
             if (loraIterations < 1 || convexIterations < 1) {
                 throw new LorankException("linearized.lora_iterations / convex_iterations: " + loraIterations + " / "
                         + convexIterations + " are not allowed; expected >= 1");
             }
         }
 
+        public Linearized(int loraIterations, int convexIterations) {
+            this(loraIterations, convexIterations, false, List.of());
+        }
+
         public static Linearized defaults() {
-            return new Linearized(2000, 300);
+            return new Linearized(2000, 300, false, List.of());
+        }
+    }
+
+    /**
+     * Budget of mode {@code finetune}: one cell per (model, task, head, seed, rank or full).
+     *
+     * @param ranks     LoRA ranks (empty: the study's {@code ranks})
+     * @param full      also fine-tune every encoder weight (a cell per seed with rank null)
+     * @param steps     optimizer steps per cell
+     * @param lr        peak learning rate of the LoRA cells (full cells use lr / 50, issue 9's 2e-5 at 1e-3)
+     * @param batchSize examples per step
+     * @param evalEvery dev evaluation every n steps (the best dev state is kept)
+     * @param patience  dev evaluations without improvement before an early stop (0: never)
+     * @param heads     heads of this mode (empty: the study's {@code heads})
+     */
+    public record Finetune(List<Integer> ranks, boolean full, int steps, double lr, int batchSize, int evalEvery,
+                           int patience, List<String> heads) {
+        public Finetune {
+            ranks = ranks == null ? List.of() : List.copyOf(ranks);
+            heads = heads == null ? List.of() : List.copyOf(heads);
+            for (int r : ranks) {
+                if (r < 1) {
+                    throw new LorankException("finetune.ranks: " + r + " is not allowed; expected ranks >= 1");
+                }
+            }
+            if (steps < 1 || batchSize < 1 || evalEvery < 1 || patience < 0) {
+                throw new LorankException("finetune.steps / batch_size / eval_every / patience: " + steps + " / " + batchSize
+                        + " / " + evalEvery + " / " + patience + " are not allowed; expected >= 1, >= 1, >= 1, >= 0");
+            }
+            if (!(lr > 0) || Double.isInfinite(lr)) {
+                throw new LorankException("finetune.lr: " + lr + " is not allowed; expected a finite learning rate > 0");
+            }
+        }
+
+        /** Issue 9's budget: 200 steps of 8 at lr 1e-3, dev every 20 steps, patience 5, the study's ranks. */
+        public static Finetune defaults() {
+            return new Finetune(List.of(), false, FinetuneCellRunner.DEFAULT_STEPS, 1e-3, 8, 20, 5, List.of());
         }
     }
 
@@ -128,15 +186,28 @@ public record StudyConfig(List<String> models, List<String> tasks, List<Integer>
             synthetic = null;
         }
         if (modes.contains("linearized")) {
-            if (ranks.isEmpty() || lambdaFractions.isEmpty() || heads.isEmpty()) {
-                throw new LorankException("mode linearized needs ranks, heads and lambda_fractions, e.g. ranks 1,2,4,8, "
-                        + "heads embedding and lambda_fractions 0.05");
-            }
             if (linearized == null) {
                 linearized = Linearized.defaults();
             }
+            if (ranks.isEmpty() || lambdaFractions.isEmpty() || (heads.isEmpty() && linearized.heads().isEmpty())) {
+                throw new LorankException("mode linearized needs ranks, heads and lambda_fractions, e.g. ranks 1,2,4,8, "
+                        + "heads embedding and lambda_fractions 0.05");
+            }
         } else {
             linearized = null;
+        }
+        if (modes.contains("finetune")) {
+            if (finetune == null) {
+                finetune = Finetune.defaults();
+            }
+            if (heads.isEmpty() && finetune.heads().isEmpty()) {
+                throw new LorankException("mode finetune needs heads, e.g. heads embedding (or finetune.heads)");
+            }
+            if (finetune.ranks().isEmpty() && ranks.isEmpty() && !finetune.full()) {
+                throw new LorankException("mode finetune needs ranks (ranks, or finetune.ranks) or finetune.full: true");
+            }
+        } else {
+            finetune = null;
         }
     }
 
@@ -161,8 +232,15 @@ public record StudyConfig(List<String> models, List<String> tasks, List<Integer>
                 Evaluation.resolveTask(t);
             }
         }
-        if (modes.contains("eval") || modes.contains("linearized") || modes.contains("kernel")) {
+        if (modes.contains("eval") || modes.contains("linearized") || modes.contains("kernel")
+                || modes.contains("finetune")) {
             for (String h : heads) {
+                HeadKind.parse(h);
+            }
+            for (String h : linearized == null ? List.<String>of() : linearized.heads()) {
+                HeadKind.parse(h);
+            }
+            for (String h : finetune == null ? List.<String>of() : finetune.heads()) {
                 HeadKind.parse(h);
             }
         }
@@ -211,7 +289,7 @@ public record StudyConfig(List<String> models, List<String> tasks, List<Integer>
                 case "linearized" -> {
                     for (String model : models) {
                         for (String task : tasks) {
-                            for (String head : heads) {
+                            for (String head : linearized.heads().isEmpty() ? heads : linearized.heads()) {
                                 for (double f : lambdaFractions) {
                                     Map<String, Object> o = new LinkedHashMap<>();
                                     o.put("targets", targets);
@@ -220,9 +298,10 @@ public record StudyConfig(List<String> models, List<String> tasks, List<Integer>
                                     o.put("lora_iterations", linearized.loraIterations());
                                     o.put("convex_iterations", linearized.convexIterations());
                                     o.put("group_seeds", join(seeds));
-                                    o.put("group_ranks", join(ranks));
+                                    List<Integer> rs = linearizedRanks(task);
+                                    o.put("group_ranks", join(rs));
                                     for (int seed : seeds) {
-                                        for (int rank : ranks) {
+                                        for (int rank : rs) {
                                             out.add(new CellSpec(mode, model, task, seed, shots, head, rank, f, o));
                                         }
                                     }
@@ -248,6 +327,7 @@ public record StudyConfig(List<String> models, List<String> tasks, List<Integer>
                         }
                     }
                 }
+                case "finetune" -> expandFinetune(out);
                 default -> throw new LorankException("modes: '" + mode + "' has no grid expansion; available: "
                         + String.join(", ", CellRunners.names()));
             }
@@ -256,6 +336,50 @@ public record StudyConfig(List<String> models, List<String> tasks, List<Integer>
             CellRunners.get(c.mode()).validate(c);
         }
         return out;
+    }
+
+    /** The study's ranks, plus the task's paper-1 threshold when {@code linearized.paper1_rank} (sorted, distinct). */
+    private List<Integer> linearizedRanks(String task) {
+        if (!linearized.paper1Rank()) {
+            return ranks;
+        }
+        java.util.TreeSet<Integer> rs = new java.util.TreeSet<>(ranks);
+        int classes = Evaluation.resolveTask(task).numClasses();
+        rs.add((int) io.lorank.linearized.RankBounds.paper1Rank((long) shots * classes * classes));
+        return List.copyOf(rs);
+    }
+
+    /** Mode finetune: models × tasks × heads × seeds × (ranks, then full). */
+    private void expandFinetune(List<CellSpec> out) {
+        List<Integer> rs = finetune.ranks().isEmpty() ? ranks : finetune.ranks();
+        for (String model : models) {
+            for (String task : tasks) {
+                for (String head : finetune.heads().isEmpty() ? heads : finetune.heads()) {
+                    for (int seed : seeds) {
+                        for (int rank : rs) {
+                            out.add(new CellSpec("finetune", model, task, seed, shots, head, rank, null, finetuneOptions(false)));
+                        }
+                        if (finetune.full()) {
+                            out.add(new CellSpec("finetune", model, task, seed, shots, head, null, null, finetuneOptions(true)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private Map<String, Object> finetuneOptions(boolean full) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("method", full ? "full" : "lora");
+        o.put("steps", finetune.steps());
+        o.put("lr", full ? finetune.lr() / 50 : finetune.lr());
+        o.put("batch_size", finetune.batchSize());
+        o.put("eval_every", finetune.evalEvery());
+        o.put("patience", finetune.patience());
+        o.put("targets", targets);
+        o.put("test_cap", testCap);
+        o.put("max_length", maxLength);
+        return o;
     }
 
     private static String join(List<Integer> v) {

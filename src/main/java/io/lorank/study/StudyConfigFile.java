@@ -20,23 +20,41 @@ import java.util.Map;
  * lambda_fractions: [0.1]           shots: 16                     test_cap: 0
  * max_length: 256                   targets: query,value
  * synthetic: {m: 24, n: 24, examples: 16, outputs: 2, planted_rank: 2, loss: ce, inits: 1}
- * linearized: {lora_iterations: 2000, convex_iterations: 300}
+ * linearized: {lora_iterations: 2000, convex_iterations: 300, paper1_rank: false, heads: [embedding]}
+ * finetune: {ranks: [1, 8], full: false, steps: 200, lr: 1e-3, batch_size: 8, eval_every: 20, patience: 5,
+ *            heads: [embedding]}
+ * (a mode block's heads replace the study's heads for that mode; absent: the study's)
  * </pre>
  * An unknown key or a value of the wrong type is a one-line error naming the file, the key and what is allowed.
  */
 public final class StudyConfigFile {
     public static final List<String> KEYS = List.of("models", "tasks", "seeds", "ranks", "modes", "heads",
-            "lambda_fractions", "shots", "test_cap", "max_length", "targets", "synthetic", "linearized");
-    public static final List<String> LINEARIZED_KEYS = List.of("lora_iterations", "convex_iterations");
+            "lambda_fractions", "shots", "test_cap", "max_length", "targets", "synthetic", "linearized", "finetune");
+    public static final List<String> LINEARIZED_KEYS = List.of("lora_iterations", "convex_iterations", "paper1_rank", "heads");
+    public static final List<String> FINETUNE_KEYS = List.of("ranks", "full", "steps", "lr", "batch_size", "eval_every",
+            "patience", "heads");
     public static final List<String> SYNTHETIC_KEYS = List.of("m", "n", "examples", "outputs", "planted_rank", "loss", "inits");
 
     private StudyConfigFile() {
     }
 
     public static StudyConfig read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new LorankException(file + ": not found; give a YAML or JSON study config");
+        } catch (IOException e) {
+            throw new LorankException(file + ": cannot read the study config (" + e.getMessage() + ")");
+        }
+        return parse(file, text);
+    }
+
+    /** A config from YAML text; {@code file} names it in error messages (e.g. an embedded resource). */
+    public static StudyConfig parse(Path file, String text) {
         Map<String, Object> root;
         try {
-            Object v = new ObjectMapper(new YAMLFactory()).readValue(Files.readString(file), Object.class);
+            Object v = new ObjectMapper(new YAMLFactory()).readValue(text, Object.class);
             if (!(v instanceof Map)) {
                 throw new LorankException(file + ": expected a mapping of keys (" + String.join(", ", KEYS) + ")");
             }
@@ -45,10 +63,6 @@ public final class StudyConfigFile {
             root = m;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw io.lorank.util.Json.error(file.toString(), e);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new LorankException(file + ": not found; give a YAML or JSON study config");
-        } catch (IOException e) {
-            throw new LorankException(file + ": cannot read the study config (" + e.getMessage() + ")");
         }
         Reader r = new Reader(file, root, KEYS, "");
         StudyConfig.Synthetic syn = null;
@@ -74,14 +88,33 @@ public final class StudyConfigFile {
             Reader l = new Reader(file, lm, LINEARIZED_KEYS, "linearized.");
             StudyConfig.Linearized d = StudyConfig.Linearized.defaults();
             lin = new StudyConfig.Linearized(l.integer("lora_iterations", d.loraIterations()),
-                    l.integer("convex_iterations", d.convexIterations()));
+                    l.integer("convex_iterations", d.convexIterations()), l.bool("paper1_rank", d.paper1Rank()),
+                    l.strings("heads", d.heads()));
+        }
+        StudyConfig.Finetune ft = null;
+        if (root.get("finetune") != null) {
+            if (!(root.get("finetune") instanceof Map)) {
+                throw new LorankException(file + ": key 'finetune' must be a mapping of " + String.join(", ", FINETUNE_KEYS));
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> fm = (Map<String, Object>) root.get("finetune");
+            Reader f = new Reader(file, fm, FINETUNE_KEYS, "finetune.");
+            StudyConfig.Finetune d = StudyConfig.Finetune.defaults();
+            try {
+                ft = new StudyConfig.Finetune(f.integers("ranks", d.ranks()), f.bool("full", d.full()),
+                        f.integer("steps", d.steps()), f.number("lr", d.lr()), f.integer("batch_size", d.batchSize()),
+                        f.integer("eval_every", d.evalEvery()), f.integer("patience", d.patience()),
+                        f.strings("heads", d.heads()));
+            } catch (LorankException e) {
+                throw new LorankException(file + ": " + e.getMessage(), e);
+            }
         }
         try {
             return new StudyConfig(r.strings("models", List.of(io.lorank.model.ModelRegistry.DEFAULT)),
                     r.strings("tasks", null), r.integers("seeds", io.lorank.data.FewShotSampler.DEFAULT_SEEDS),
                     r.integers("ranks", List.of()), r.strings("modes", null), r.strings("heads", List.of()),
                     r.doubles("lambda_fractions", List.of()), r.integer("shots", 16), r.integer("test_cap", 0),
-                    r.integer("max_length", Backbone.DEFAULT_MAX_LENGTH), r.string("targets", null), syn, lin);
+                    r.integer("max_length", Backbone.DEFAULT_MAX_LENGTH), r.string("targets", null), syn, lin, ft);
         } catch (LorankException e) {
             throw new LorankException(file + ": " + e.getMessage(), e);
         }
@@ -148,6 +181,29 @@ public final class StudyConfigFile {
         int integer(String key, int fallback) {
             Object v = map.get(key);
             return v == null ? fallback : toInt(key, v);
+        }
+
+        boolean bool(String key, boolean fallback) {
+            Object v = map.get(key);
+            if (v == null) {
+                return fallback;
+            }
+            if (v instanceof Boolean b) {
+                return b;
+            }
+            throw new LorankException(file + ": key '" + prefix + key + "': '" + v + "' is not a boolean; allowed: true, false");
+        }
+
+        double number(String key, double fallback) {
+            Object v = map.get(key);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                return v instanceof Number n ? n.doubleValue() : Double.parseDouble(v.toString().trim());
+            } catch (NumberFormatException e) {
+                throw new LorankException(file + ": key '" + prefix + key + "': '" + v + "' is not a number");
+            }
         }
 
         String string(String key, String fallback) {

@@ -205,7 +205,7 @@ public final class CstarEstimator {
         return z > 30 ? z : Math.log1p(Math.exp(z));
     }
 
-    static double sigmoid(double z) {
+    public static double sigmoid(double z) {
         return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
     }
 

@@ -1,5 +1,8 @@
-package io.lorank.linearized.phase;
+package io.lorank.report;
 
+import io.lorank.linearized.phase.CstarEstimator;
+import io.lorank.linearized.phase.PhaseConfig;
+import io.lorank.linearized.phase.PhaseExperiment;
 import io.lorank.util.AtomicFiles;
 import io.lorank.util.Json;
 import org.knowm.xchart.BitmapEncoder;

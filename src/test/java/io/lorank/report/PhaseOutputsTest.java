@@ -1,7 +1,10 @@
-package io.lorank.linearized.phase;
+package io.lorank.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lorank.cli.Main;
+import io.lorank.linearized.phase.PhaseConfig;
+import io.lorank.linearized.phase.PhaseExperiment;
+import io.lorank.linearized.phase.PhaseSolver;
 import io.lorank.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
