@@ -89,7 +89,8 @@ public final class Finetuning {
                     }
                 });
             }
-            for (NDArray p : head.parameters().values()) { // the probe head is trained; prompt heads have none
+            Map<String, NDArray> trainedHead = trainedHead(head);
+            for (NDArray p : trainedHead.values()) { // the probe head is trained; prompt heads stay fixed
                 p.setRequiresGradient(true);
                 params.add(p);
             }
@@ -111,7 +112,7 @@ public final class Finetuning {
                 Path dir = out.resolve("seed-" + seed);
                 if (lm != null) {
                     Map<String, HostTensor> headTensors = new LinkedHashMap<>();
-                    head.parameters().forEach((n, p) -> {
+                    trainedHead.forEach((n, p) -> {
                         String name = PeftAdapter.HEAD_MODULE + n.substring(n.indexOf('.'));
                         headTensors.put(name, new HostTensor(name, p.getShape().getShape(),
                                 p.toType(DataType.FLOAT32, false).toFloatArray()));
@@ -128,6 +129,15 @@ public final class Finetuning {
             }
             return new FinetuneResult.Seed(seed, tr, acc, metric, ratio, wrote);
         }
+    }
+
+    /**
+     * The head arrays that are trained and saved (under {@code modules_to_save}): the linear probe's W [C, d] and
+     * b [C]; none for the prompt heads (embedding, MLM), which stay fixed as the issue specifies: their readout is
+     * rebuilt from the task and W0 wherever the adapter is used.
+     */
+    static Map<String, NDArray> trainedHead(ClassifierHead head) {
+        return head.kind() == HeadKind.PROBE ? head.parameters() : Map.of();
     }
 
     private static ClassifierHead head(HeadKind kind, Backbone bb, Task task, FewShotSplit s) {
