@@ -30,6 +30,8 @@ import picocli.CommandLine.Command;
                 LinearizedCommand.class,
                 NtkCommand.class,
                 FinetuneCommand.class,
+                PredictCommand.class,
+                MergeCommand.class,
                 SyntheticCommand.class,
                 StudyCommand.class,
                 ReportCommand.class,
