@@ -195,8 +195,14 @@ public final class PeftAdapter {
         j.path("rank_pattern").fields().forEachRemaining(e -> pattern.put(e.getKey(), e.getValue().asInt()));
         JsonNode init = j.path("init_lora_weights");
         LoraInit li = init.isTextual() ? LoraInit.parse(init.asText()) : LoraInit.KAIMING_UNIFORM;
-        LoraConfig config = new LoraConfig(j.get("r").asInt(), j.get("lora_alpha").asDouble(),
-                j.path("use_rslora").asBoolean(false), j.path("lora_dropout").asDouble(0), li, targets, pattern);
+        LoraConfig config;
+        try {
+            config = new LoraConfig(j.get("r").asInt(), j.get("lora_alpha").asDouble(),
+                    j.path("use_rslora").asBoolean(false), j.path("lora_dropout").asDouble(0), li, targets, pattern);
+        } catch (LorankException e) { // name the file and its key, not the finetune flag
+            throw new LorankException(cfgFile + ": " + e.getMessage().replaceFirst("^--rank: ", "r: ")
+                    .replaceFirst("^--alpha: ", "lora_alpha: ").replaceFirst("^--dropout: ", "lora_dropout: "));
+        }
         Set<String> toSave = new HashSet<>();
         j.path("modules_to_save").forEach(n -> toSave.add(n.asText()));
 
@@ -251,7 +257,8 @@ public final class PeftAdapter {
         try {
             targets = c.config().resolve(encoder.targets());
         } catch (LorankException e) {
-            throw new LorankException(dir.resolve(CONFIG) + ": " + e.getMessage());
+            throw new LorankException(dir.resolve(CONFIG) + ": " + e.getMessage().replaceFirst("^--targets: ",
+                    "target_modules: ").replaceFirst("^--rank: ", "r: "));
         }
         Set<String> expected = new HashSet<>();
         for (LinearTarget t : targets) {
