@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 EncoderBenchCommand.class,
                 BenchLinearizedCommand.class,
                 BenchGemmCommand.class,
+                BenchTrainCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
