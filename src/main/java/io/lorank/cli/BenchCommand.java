@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 BenchLinearizedCommand.class,
                 BenchGemmCommand.class,
                 BenchNtkCommand.class,
+                BenchTrainCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

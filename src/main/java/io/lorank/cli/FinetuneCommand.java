@@ -117,6 +117,15 @@ public final class FinetuneCommand implements Runnable {
             converter = Converters.PositiveInt.class, description = "Maximum tokens per input.")
     int maxLength;
 
+    @Option(names = "--diagnostics", description = "After training, measure how far the run left the kernel regime: "
+            + "eNTK alignment <Θ0, ΘT>/(|Θ0||ΘT|) on the train split over the targets, and (LoRA) the agreement of "
+            + "the trained model with the linearized one f0 + <G, s·BA> on --diagnostics-test test examples.")
+    boolean diagnostics;
+
+    @Option(names = "--diagnostics-test", defaultValue = "200", converter = Converters.PositiveInt.class,
+            description = "Test examples for the linearized agreement (each costs about K backward passes).")
+    int diagnosticsTest;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder (replaced whole when the run completes).")
     Path out;
 
@@ -136,7 +145,7 @@ public final class FinetuneCommand implements Runnable {
         TrainConfig tc = new TrainConfig(lr == null ? (full ? 2e-5 : 1e-3) : lr, weightDecay, warmup, steps,
                 batchSize, clip, evalEvery, patience, 0);
         FinetuneConfig cfg = new FinetuneConfig(model, task, head, lora, tc, seeds, shots, data, testCap, maxLength,
-                json || io.lorank.util.Progress.quiet());
+                json || io.lorank.util.Progress.quiet(), diagnostics ? diagnosticsTest : 0);
         FinetuneResult r;
         if (out == null) {
             r = Finetuning.run(cfg, null);
@@ -158,6 +167,15 @@ public final class FinetuneCommand implements Runnable {
             w.printf(Locale.ROOT, "  seed %3d: test %5.1f  dev %5.1f at step %d/%d  max |dW|/|W0| %.2e  %.1f s%n",
                     s.seed(), 100 * s.testMetric(), 100 * s.train().bestDev(), s.train().bestStep(),
                     s.train().stepsRun(), maxRatio, s.train().seconds());
+            if (s.diagnostics() != null) {
+                var d = s.diagnostics();
+                w.printf(Locale.ROOT, "            eNTK alignment (train) %.4f", d.alignment());
+                if (d.examples() > 0) {
+                    w.printf(Locale.ROOT, "  linearized agreement %.1f%% on %d test (linearized %.1f, trained %.1f)",
+                            100 * d.agreement(), d.examples(), 100 * d.linearMetric(), 100 * d.trainedMetric());
+                }
+                w.printf(Locale.ROOT, "  %.1f s%n", d.seconds());
+            }
         }
         w.printf(Locale.ROOT, "  test %s; %.1f s%n", r.test().format(100), r.seconds());
         if (out != null) {

@@ -31,6 +31,8 @@ import picocli.CommandLine.Command;
                 NtkCommand.class,
                 KernelCommand.class,
                 FinetuneCommand.class,
+                PredictCommand.class,
+                MergeCommand.class,
                 SyntheticCommand.class,
                 StudyCommand.class,
                 ReportCommand.class,

@@ -207,7 +207,7 @@ public final class EncoderBenchmark {
     }
 
     /** [CLS] + random word pieces (ids 1000..vocab-1) + [SEP], no padding; seed 1. */
-    static TokenBatch randomBatch(int batch, int length, int vocab) {
+    public static TokenBatch randomBatch(int batch, int length, int vocab) {
         Random r = new Random(1);
         long[] ids = new long[batch * length];
         long[] mask = new long[batch * length];

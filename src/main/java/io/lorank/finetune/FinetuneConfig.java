@@ -22,10 +22,23 @@ import java.util.List;
  * @param testCap   at most this many test examples (0: all)
  * @param maxLength maximum tokens per input (8..8192)
  * @param quiet     no progress bar
+ * @param diagnosticsTest kernel-regime diagnostics ({@link KernelDiagnostics}) after training, comparing the
+ *                  trained and the linearized model on this many test examples; 0: no diagnostics
  */
 public record FinetuneConfig(String model, String task, HeadKind head, LoraConfig lora, TrainConfig train,
-                             List<Integer> seeds, int shots, Path data, int testCap, int maxLength, boolean quiet) {
+                             List<Integer> seeds, int shots, Path data, int testCap, int maxLength, boolean quiet,
+                             int diagnosticsTest) {
+    /** Without diagnostics. */
+    public FinetuneConfig(String model, String task, HeadKind head, LoraConfig lora, TrainConfig train,
+                          List<Integer> seeds, int shots, Path data, int testCap, int maxLength, boolean quiet) {
+        this(model, task, head, lora, train, seeds, shots, data, testCap, maxLength, quiet, 0);
+    }
+
     public FinetuneConfig {
+        if (diagnosticsTest < 0) {
+            throw new LorankException("--diagnostics-test: " + diagnosticsTest + " is not allowed; expected >= 1 "
+                    + "test examples (or no --diagnostics)");
+        }
         if (model == null || model.isBlank() || task == null || task.isBlank() || head == null || train == null) {
             throw new LorankException("finetune: --model, --task and --head are required");
         }
@@ -44,6 +57,11 @@ public record FinetuneConfig(String model, String task, HeadKind head, LoraConfi
         if (maxLength < 8 || maxLength > 8192) {
             throw new LorankException("--max-length: " + maxLength + " is not allowed; expected 8..8192");
         }
+    }
+
+    /** Whether the kernel-regime diagnostics run. */
+    public boolean diagnostics() {
+        return diagnosticsTest > 0;
     }
 
     /** Whether every encoder weight is trained (no adapter). */

@@ -24,8 +24,14 @@ public record FinetuneResult(String model, String task, String method, List<Seed
      * @param testMetric    the task's test metric there
      * @param deltaRatio    ‖ΔW_l‖_F / ‖W0_l‖_F per target (LoRA: its targets; full: query and value)
      * @param adapterWritten whether seed-S/adapter/ was written
+     * @param diagnostics   the kernel-regime diagnostics; null when not asked for
      */
     public record Seed(int seed, TrainResult train, double testAccuracy, double testMetric,
-                       Map<String, Double> deltaRatio, boolean adapterWritten) {
+                       Map<String, Double> deltaRatio, boolean adapterWritten, KernelDiagnostics.Result diagnostics) {
+        /** Without diagnostics. */
+        public Seed(int seed, TrainResult train, double testAccuracy, double testMetric,
+                    Map<String, Double> deltaRatio, boolean adapterWritten) {
+            this(seed, train, testAccuracy, testMetric, deltaRatio, adapterWritten, null);
+        }
     }
 }

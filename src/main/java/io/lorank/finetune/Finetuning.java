@@ -26,6 +26,7 @@ import io.lorank.probe.Metrics;
 import io.lorank.util.AtomicFiles;
 import io.lorank.util.Json;
 import io.lorank.util.MeanStd;
+import org.ejml.data.DMatrixRMaj;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,6 +79,9 @@ public final class Finetuning {
         }
         try (ClassifierHead head = head(cfg.head(), bb, task, s);
              LoraModel lm = cfg.full() ? null : LoraModel.inject(enc, cfg.lora(), seed)) {
+            long diagStart = System.nanoTime();
+            DMatrixRMaj theta0 = cfg.diagnostics() ? KernelDiagnostics.gram(head, enc, watched, s.train()) : null;
+            double diagSeconds = (System.nanoTime() - diagStart) / 1e9;
             List<NDArray> params = new ArrayList<>();
             if (lm != null) {
                 params.addAll(lm.trainable());
@@ -89,7 +93,8 @@ public final class Finetuning {
                     }
                 });
             }
-            for (NDArray p : head.parameters().values()) { // the probe head is trained; prompt heads have none
+            Map<String, NDArray> trainedHead = trainedHead(head);
+            for (NDArray p : trainedHead.values()) { // the probe head is trained; prompt heads stay fixed
                 p.setRequiresGradient(true);
                 params.add(p);
             }
@@ -102,32 +107,45 @@ public final class Finetuning {
                 }
             }, s.train(), s.dev(), tc, cfg.quiet());
             int[] gold = test.stream().mapToInt(Example::label).toArray();
-            int[] pred = ClassifierHead.predict(Trainer.logits(head, test));
+            double[][] testLogits = Trainer.logits(head, test);
+            int[] pred = ClassifierHead.predict(testLogits);
             double acc = Metrics.accuracy(pred, gold);
             double metric = Metrics.score(task.metric(), pred, gold);
             Map<String, Double> ratio = deltaRatios(enc, lm, w0);
+            KernelDiagnostics.Result diag = null;
+            if (cfg.diagnostics()) {
+                diag = diagnostics(cfg, task, head, enc, lm, watched, theta0, s.train(), test, testLogits,
+                        diagSeconds);
+            }
             boolean wrote = false;
             if (out != null) {
                 Path dir = out.resolve("seed-" + seed);
                 if (lm != null) {
                     Map<String, HostTensor> headTensors = new LinkedHashMap<>();
-                    head.parameters().forEach((n, p) -> {
+                    trainedHead.forEach((n, p) -> {
                         String name = PeftAdapter.HEAD_MODULE + n.substring(n.indexOf('.'));
                         headTensors.put(name, new HostTensor(name, p.getShape().getShape(),
                                 p.toType(DataType.FLOAT32, false).toFloatArray()));
                     });
-                    Map<String, Object> meta = new LinkedHashMap<>();
-                    meta.put("task", cfg.task());
-                    meta.put("head", cfg.head().lowerName());
-                    meta.put("max_length", cfg.maxLength());
+                    Map<String, Object> meta = new HeadSpec(cfg.task(), cfg.head(), cfg.maxLength(),
+                            FeatureHead.DEFAULT_SCALE).toMap();
                     PeftAdapter.save(dir.resolve("adapter"), lm, headTensors, cfg.model(), meta);
                     wrote = true;
                 }
-                FinetuneResult.Seed r = new FinetuneResult.Seed(seed, tr, acc, metric, ratio, wrote);
+                FinetuneResult.Seed r = new FinetuneResult.Seed(seed, tr, acc, metric, ratio, wrote, diag);
                 AtomicFiles.writeString(dir.resolve("metrics.json"), Json.write(metricsJson(cfg, r)) + "\n");
             }
-            return new FinetuneResult.Seed(seed, tr, acc, metric, ratio, wrote);
+            return new FinetuneResult.Seed(seed, tr, acc, metric, ratio, wrote, diag);
         }
+    }
+
+    /**
+     * The head arrays that are trained and saved (under {@code modules_to_save}): the linear probe's W [C, d] and
+     * b [C]; none for the prompt heads (embedding, MLM), which stay fixed as the issue specifies: their readout is
+     * rebuilt from the task and W0 wherever the adapter is used.
+     */
+    static Map<String, NDArray> trainedHead(ClassifierHead head) {
+        return head.kind() == HeadKind.PROBE ? head.parameters() : Map.of();
     }
 
     private static ClassifierHead head(HeadKind kind, Backbone bb, Task task, FewShotSplit s) {
@@ -141,6 +159,37 @@ public final class Finetuning {
                 yield FeatureHead.probe(f, fit.fit());
             }
         };
+    }
+
+    /**
+     * The kernel alignment on the train split (Θ₀ given, Θ_T now) and, for LoRA, the agreement of the trained and
+     * the linearized model on the first {@code cfg.diagnosticsTest()} test examples (the capped test list is a
+     * seeded shuffle, so these are a random subset). Full fine-tuning gets the alignment only: its ΔW also moves the
+     * embeddings, LayerNorms and the other Linears, which the targets' linearization does not describe.
+     */
+    private static KernelDiagnostics.Result diagnostics(FinetuneConfig cfg, Task task, ClassifierHead head,
+                                                        Encoder enc, LoraModel lm, List<LinearTarget> watched,
+                                                        DMatrixRMaj theta0, List<Example> train, List<Example> test,
+                                                        double[][] testLogits, double seconds0) {
+        long t0 = System.nanoTime();
+        if (lm != null) {
+            lm.setTraining(false);
+        }
+        double align = KernelDiagnostics.alignment(theta0, KernelDiagnostics.gram(head, enc, watched, train));
+        if (lm == null) {
+            enc.setTrainable(n -> false);
+            return new KernelDiagnostics.Result(align, Double.NaN, Double.NaN, Double.NaN, 0,
+                    seconds0 + (System.nanoTime() - t0) / 1e9);
+        }
+        int n = Math.min(cfg.diagnosticsTest(), test.size());
+        List<Example> sub = test.subList(0, n);
+        double[][] lin = KernelDiagnostics.linearizedLogits(head, lm, sub);
+        double[][] trained = java.util.Arrays.copyOf(testLogits, n);
+        int[] gold = sub.stream().mapToInt(Example::label).toArray();
+        return new KernelDiagnostics.Result(align, KernelDiagnostics.agreement(trained, lin),
+                Metrics.score(task.metric(), ClassifierHead.predict(lin), gold),
+                Metrics.score(task.metric(), ClassifierHead.predict(trained), gold), n,
+                seconds0 + (System.nanoTime() - t0) / 1e9);
     }
 
     /** ‖ΔW‖_F / ‖W0‖_F per watched target, in fp64: ΔW = s·B A (LoRA, relative to W0) or W_T − W0 (full). */
@@ -199,7 +248,19 @@ public final class Finetuning {
         m.put("loss_curve", r.train().losses());
         m.put("dev_curve", r.train().dev());
         m.put("delta_w_over_w0", r.deltaRatio());
-        m.put("entk_drift", "not computed (see README: not implemented in this issue's delivery)");
+        if (r.diagnostics() != null) {
+            KernelDiagnostics.Result d = r.diagnostics();
+            Map<String, Object> k = new LinkedHashMap<>();
+            k.put("entk_alignment_train", d.alignment());
+            k.put("linearized_agreement_test", Double.isNaN(d.agreement()) ? null : d.agreement());
+            k.put("linearized_test_metric", Double.isNaN(d.linearMetric()) ? null : d.linearMetric());
+            k.put("trained_test_metric_same_examples", Double.isNaN(d.trainedMetric()) ? null : d.trainedMetric());
+            k.put("agreement_examples", d.examples());
+            k.put("agreement_note", cfg.full() ? "full fine-tuning: alignment only (its dW is not on the targets "
+                    + "alone)" : "f(W0 + s*B*A) vs f0 + <G(x), s*B*A>, f0 and G at W0");
+            k.put("seconds", d.seconds());
+            m.put("diagnostics", k);
+        }
         return m;
     }
 

@@ -16,7 +16,8 @@ import java.nio.file.Path;
  *
  * @param encoder   the DJL encoder (parameters as loaded: W0)
  * @param tokenizer its tokenizer, truncating to the model's positions (at most {@code maxLength} tokens)
- * @param pooling   the model's own pooling (registry models) or MEAN (folders, ONNX files)
+ * @param pooling   the model's own pooling (registry models; folders with sentence-transformers'
+ *                  {@code 1_Pooling/config.json}, see {@link PoolingFile}) or MEAN (other folders, ONNX files)
  */
 public record Backbone(Encoder encoder, TextTokenizer tokenizer, Pooling pooling) implements AutoCloseable {
 
@@ -25,7 +26,8 @@ public record Backbone(Encoder encoder, TextTokenizer tokenizer, Pooling pooling
 
     /** Loads NAME_OR_PATH (see {@link ModelSource}) with its tokenizer. */
     public static Backbone load(String model, int maxLength) {
-        Pooling pooling = ModelRegistry.find(model).map(m -> m.pooling()).orElse(Pooling.MEAN);
+        Pooling pooling = ModelRegistry.find(model).map(m -> m.pooling())
+                .orElseGet(() -> PoolingFile.read(Path.of(model)).orElse(Pooling.MEAN));
         return of(ModelSource.load(model), pooling, maxLength);
     }
 

@@ -115,6 +115,17 @@ public final class FeatureHead implements ClassifierHead {
         return new FeatureHead(HeadKind.PROBE, features, fit.weights(), fit.bias());
     }
 
+    /**
+     * A readout restored from files (a fine-tuned adapter's probe, or the W0 prototypes stored with a merged model):
+     * W [C][d], b [C] on {@code features}; {@code kind} EMBEDDING or PROBE says which features it reads.
+     */
+    public static FeatureHead readout(HeadKind kind, PooledFeatures features, double[][] weight, double[] bias) {
+        if (kind == HeadKind.MLM) {
+            throw new IllegalArgumentException("the MLM head has no stored readout");
+        }
+        return new FeatureHead(kind, features, weight, bias);
+    }
+
     @Override
     public NDArray forward(List<Example> batch, NDManager m, io.lorank.encoder.LinearTaps taps) {
         NDArray phi = features.forward(batch, m, taps);                            // [B, d]

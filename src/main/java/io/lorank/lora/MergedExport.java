@@ -25,7 +25,18 @@ public final class MergedExport {
     private MergedExport() {
     }
 
+    /** More files to put into the folder before it replaces the old one (paths relative to {@code tmp}). */
+    @FunctionalInterface
+    public interface Extra {
+        void writeInto(Path tmp) throws java.io.IOException;
+    }
+
     public static void write(Path dir, Encoder encoder, TokenizerSource tokenizer) {
+        write(dir, encoder, tokenizer, tmp -> { });
+    }
+
+    /** As {@link #write(Path, Encoder, TokenizerSource)}, with {@code extra} files (pooling, head) in the same swap. */
+    public static void write(Path dir, Encoder encoder, TokenizerSource tokenizer, Extra extra) {
         if (tokenizer == null) {
             throw new LorankException(encoder.name() + ": has no tokenizer.json to export; pass a model with one");
         }
@@ -38,6 +49,7 @@ public final class MergedExport {
             try (InputStream in = tokenizer.open()) {
                 Files.copy(in, tmp.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
             }
+            extra.writeInto(tmp);
         });
     }
 }

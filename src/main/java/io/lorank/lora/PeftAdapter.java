@@ -43,8 +43,18 @@ public final class PeftAdapter {
     public static final String CONFIG = "adapter_config.json";
     public static final String WEIGHTS = "adapter_model.safetensors";
     public static final String LORANK = "lorank_adapter.json";
-    /** The PEFT version whose layout these files follow. */
-    public static final String PEFT_VERSION = "0.13.2";
+    /**
+     * The PEFT version whose layout these files follow: 0.18.0 is the first release with a {@code peft_version}
+     * config field, and every key written here is a field of its {@code LoraConfig}/{@code PeftConfig} (checked
+     * against the v0.18.0 sources). PEFT 0.14-0.17 drop the unknown {@code peft_version} with a warning; 0.13 and
+     * older reject it (they have no filter for unknown keys).
+     */
+    public static final String PEFT_VERSION = "0.18.0";
+    /** Every key {@code adapter_config.json} holds; all are PEFT 0.18.0 LoraConfig / PeftConfig fields. */
+    public static final java.util.SortedSet<String> CONFIG_KEYS = new java.util.TreeSet<>(List.of("alpha_pattern",
+            "auto_mapping", "base_model_name_or_path", "bias", "fan_in_fan_out", "inference_mode", "init_lora_weights",
+            "layers_pattern", "layers_to_transform", "lora_alpha", "lora_dropout", "modules_to_save", "peft_type",
+            "peft_version", "r", "rank_pattern", "revision", "target_modules", "task_type", "use_dora", "use_rslora"));
     static final String PREFIX = "base_model.model.";
     /** The module name of the trainable head in the files (HF's {@code *ForSequenceClassification} name). */
     public static final String HEAD_MODULE = "classifier";
@@ -131,6 +141,9 @@ public final class PeftAdapter {
         j.put("layers_to_transform", null);
         j.put("lora_alpha", lc.alpha() == Math.rint(lc.alpha()) ? (Object) (long) lc.alpha() : lc.alpha());
         j.put("lora_dropout", lc.dropout());
+        // PEFT: "modules apart from LoRA layers to be set as trainable and saved": the trained probe head only; a
+        // fixed prompt head has nothing trainable, so null (and task_type FEATURE_EXTRACTION: the base model's hidden
+        // states, which lorank's fixed readout turns into logits)
         j.put("modules_to_save", c.head().isEmpty() ? null : List.of(HEAD_MODULE));
         j.put("peft_type", "LORA");
         j.put("peft_version", PEFT_VERSION);
@@ -195,8 +208,14 @@ public final class PeftAdapter {
         j.path("rank_pattern").fields().forEachRemaining(e -> pattern.put(e.getKey(), e.getValue().asInt()));
         JsonNode init = j.path("init_lora_weights");
         LoraInit li = init.isTextual() ? LoraInit.parse(init.asText()) : LoraInit.KAIMING_UNIFORM;
-        LoraConfig config = new LoraConfig(j.get("r").asInt(), j.get("lora_alpha").asDouble(),
-                j.path("use_rslora").asBoolean(false), j.path("lora_dropout").asDouble(0), li, targets, pattern);
+        LoraConfig config;
+        try {
+            config = new LoraConfig(j.get("r").asInt(), j.get("lora_alpha").asDouble(),
+                    j.path("use_rslora").asBoolean(false), j.path("lora_dropout").asDouble(0), li, targets, pattern);
+        } catch (LorankException e) { // name the file and its key, not the finetune flag
+            throw new LorankException(cfgFile + ": " + e.getMessage().replaceFirst("^--rank: ", "r: ")
+                    .replaceFirst("^--alpha: ", "lora_alpha: ").replaceFirst("^--dropout: ", "lora_dropout: "));
+        }
         Set<String> toSave = new HashSet<>();
         j.path("modules_to_save").forEach(n -> toSave.add(n.asText()));
 
@@ -251,7 +270,8 @@ public final class PeftAdapter {
         try {
             targets = c.config().resolve(encoder.targets());
         } catch (LorankException e) {
-            throw new LorankException(dir.resolve(CONFIG) + ": " + e.getMessage());
+            throw new LorankException(dir.resolve(CONFIG) + ": " + e.getMessage().replaceFirst("^--targets: ",
+                    "target_modules: ").replaceFirst("^--rank: ", "r: "));
         }
         Set<String> expected = new HashSet<>();
         for (LinearTarget t : targets) {

@@ -172,7 +172,26 @@ class BadInputTest {
                         "synthetic", "--ranks", "1", "--lambda-fractions", "0.1", "--out", "{legacy-run}"),
                 row(Kind.OPTION_HONOURED, 2, "--test-cap", "study", "--tasks", "wordnet-binary", "--test-cap", "-1", "--out", "{out}"),
                 row(Kind.MESSAGE, 1, "no results database here; run `lorank study --out DIR` first", "study", "--status", "{out}"),
-                row(Kind.MESSAGE, 1, "no results database here", "report", "{out}"));
+                row(Kind.MESSAGE, 1, "no results database here", "report", "{out}"),
+                // lorank predict / merge (issue 9): adapters that do not fit, corrupt files, bad inputs
+                row(Kind.MESSAGE, 1, "lora_A.weight is [2, 16], expected [2, 384] for all-minilm-l6-v2; was the "
+                        + "adapter trained on this model", "predict", "--model", "all-minilm-l6-v2", "--adapter",
+                        "{ft-adapter}", "--input", "{ft-lines.txt}"),
+                row(Kind.MESSAGE, 1, "adapter_model.safetensors", "predict", "--model", "{ft-tiny}", "--adapter",
+                        "{ft-adapter-corrupt}", "--input", "{ft-lines.txt}"),
+                row(Kind.MESSAGE, 1, "adapter_config.json: target_modules: 'encoder.layer.0.attention.self.qurey' names no Linear "
+                        + "module of this encoder", "merge", "--model", "{ft-tiny}", "--adapter", "{ft-adapter-qurey}",
+                        "--out", "{out}"),
+                row(Kind.MESSAGE, 1, "adapter_config.json: r: 0 is not allowed; expected r >= 1", "predict", "--model",
+                        "{ft-tiny}", "--adapter", "{ft-adapter-r0}", "--input", "{ft-lines.txt}"),
+                row(Kind.MESSAGE, 1, "adapter_config.json: not valid JSON", "merge", "--model", "{ft-tiny}",
+                        "--adapter", "{ft-adapter-json}", "--out", "{out}"),
+                row(Kind.MESSAGE, 1, "--input: " , "predict", "--model", "{ft-tiny}", "--adapter", "{ft-adapter}",
+                        "--input", "{no-such-lines.txt}"),
+                row(Kind.MESSAGE, 1, "reads a text pair; separate the two texts with a tab", "predict", "--model",
+                        "{ft-tiny}", "--adapter", "{ft-adapter}", "--task", "RTE", "--input", "{ft-lines.txt}"),
+                row(Kind.RUN_FOLDER, 1, "already holds files; pass --force to replace it", "merge", "--model",
+                        "{ft-tiny}", "--adapter", "{ft-adapter}", "--out", "{foreign}"));
     }
 
     @TempDir
@@ -199,6 +218,7 @@ class BadInputTest {
             Files.writeString(r.dir().resolve("phase.json"), "{}");
             r.commit();
         }
+        finetuneFixtures();
         Files.writeString(dir.resolve("train.tsv"), "sentence\tlabel\na fine film\t1\na dull plot\t0\n");
         Files.writeString(dir.resolve("train.jsonl"), "{\"text\": \"ok\", \"label\": \"1\"}\n{\"text\": 5,,}\n");
         String good = "name: t\nformat: tsv\ncolumns: {text: 0, label: 1}\nfiles: {train: train.tsv}\n"
@@ -212,6 +232,31 @@ class BadInputTest {
         Files.writeString(dir.resolve("bad-type.yaml"), good + "header: perhaps\n");
         Files.writeString(dir.resolve("jsonl-task.yaml"), good.replace("format: tsv", "format: jsonl")
                 .replace("{text: 0, label: 1}", "{text: text, label: label}").replace("train.tsv", "train.jsonl"));
+    }
+
+    /** A tiny BERT folder, a LoRA adapter for it (r = 2, query and value, wordnet-binary) and broken copies. */
+    private static void finetuneFixtures() throws Exception {
+        Path tiny = dir.resolve("ft-tiny");
+        io.lorank.head.TinyModels.bert(tiny, 1, false);
+        Map<String, Object> meta = new io.lorank.finetune.HeadSpec("wordnet-binary", io.lorank.head.HeadKind.EMBEDDING,
+                38, 20).toMap();
+        for (String name : List.of("ft-adapter", "ft-adapter-corrupt", "ft-adapter-qurey", "ft-adapter-r0",
+                "ft-adapter-json")) {
+            try (io.lorank.encoder.Encoder enc = io.lorank.encoder.Encoder.load(
+                    io.lorank.model.ModelSource.loadHfFolder(tiny, null));
+                 io.lorank.lora.LoraModel lm = io.lorank.lora.LoraModel.inject(enc,
+                         io.lorank.lora.LoraConfig.defaults().withRank(2).withTargets("query,value"), 1)) {
+                io.lorank.lora.PeftAdapter.save(dir.resolve(name), lm, Map.of(), tiny.toString(), meta);
+            }
+        }
+        Files.write(dir.resolve("ft-adapter-corrupt/adapter_model.safetensors"), new byte[] {1, 2, 3, 4, 5});
+        Path q = dir.resolve("ft-adapter-qurey/adapter_config.json");
+        Files.writeString(q, Files.readString(q).replace("encoder.layer.0.attention.self.query",
+                "encoder.layer.0.attention.self.qurey"));
+        Path r0 = dir.resolve("ft-adapter-r0/adapter_config.json");
+        Files.writeString(r0, Files.readString(r0).replace("\"r\" : 2", "\"r\" : 0"));
+        Files.writeString(dir.resolve("ft-adapter-json/adapter_config.json"), "{\"peft_type\": \"LORA\", \"r\": }");
+        Files.writeString(dir.resolve("ft-lines.txt"), "a clear idea\nthe spoken word\n");
     }
 
     private static void tinyModel(String name, EncoderConfig c, String tensor, int index, float value) {

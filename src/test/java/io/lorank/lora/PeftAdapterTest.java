@@ -72,6 +72,32 @@ class PeftAdapterTest {
         }
     }
 
+    /**
+     * The config holds exactly {@link PeftAdapter#CONFIG_KEYS} (each checked by hand against PEFT v0.18.0's
+     * {@code tuners/lora/config.py} and {@code config.py}), with {@code peft_version} 0.18.0; an adapter with a fixed
+     * head (nothing trainable besides LoRA) has {@code modules_to_save} null and task_type FEATURE_EXTRACTION.
+     */
+    @Test
+    void configKeysArePeftFieldsAndAFixedHeadSavesNoModules() throws IOException {
+        Checkpoint ck = LoraTestSupport.tinyBert(dir.resolve("m"), 1);
+        Path ad = dir.resolve("adapter");
+        try (Encoder enc = Encoder.load(ck); LoraModel lm = LoraModel.inject(enc, LoraConfig.defaults().withRank(2), 2)) {
+            PeftAdapter.save(ad, lm, Map.of(), "tiny", Map.of());
+        }
+        JsonNode cfg = Json.MAPPER.readTree(ad.resolve("adapter_config.json").toFile());
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+        cfg.fieldNames().forEachRemaining(keys::add);
+        assertEquals(PeftAdapter.CONFIG_KEYS, keys);
+        assertEquals("0.18.0", cfg.get("peft_version").asText());
+        assertTrue(cfg.get("modules_to_save").isNull(), "a fixed head: nothing to save besides LoRA");
+        assertEquals("FEATURE_EXTRACTION", cfg.get("task_type").asText());
+        byte[] bytes = Files.readAllBytes(ad.resolve("adapter_model.safetensors"));
+        long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        JsonNode h = Json.MAPPER.readTree(new String(bytes, 8, (int) n, StandardCharsets.UTF_8));
+        h.fieldNames().forEachRemaining(k -> assertTrue(k.equals("__metadata__") || k.contains(".lora_"),
+                "only LoRA tensors without a trainable head: " + k));
+    }
+
     @Test
     void filesCarryPeftNamesShapesAndKeys() throws IOException {
         Checkpoint ck = LoraTestSupport.tinyBert(dir.resolve("m"), 1);
