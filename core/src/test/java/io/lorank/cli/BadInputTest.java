@@ -157,7 +157,14 @@ class BadInputTest {
                         "synthetic", "--ranks", "1", "--lambda-fractions", "0.1", "--out", "{legacy-run}"),
                 row(Kind.OPTION_HONOURED, 2, "--test-cap", "study", "--tasks", "wordnet-binary", "--test-cap", "-1", "--out", "{out}"),
                 row(Kind.MESSAGE, 1, "no results database here; run `lorank study --out DIR` first", "study", "--status", "{out}"),
-                row(Kind.MESSAGE, 1, "no results database here", "report", "{out}"));
+                row(Kind.MESSAGE, 1, "no results database here", "report", "{out}"),
+                // study engines (issue 12): the plain CLI has no Spark on its classpath; engine flags need their engine
+                row(Kind.MESSAGE, 1, "--engine spark: the Spark engine is not on this classpath", "study", "--modes", "synthetic",
+                        "--ranks", "1", "--lambda-fractions", "0.1", "--engine", "spark", "--out", "{out}"),
+                row(Kind.MESSAGE, 1, "--engine 'ray' is not known; available: in-process", "study", "--modes", "synthetic",
+                        "--ranks", "1", "--lambda-fractions", "0.1", "--engine", "ray", "--out", "{out}"),
+                row(Kind.MESSAGE, 1, "--master and --spark-conf apply to --engine spark only", "study", "--modes", "synthetic",
+                        "--ranks", "1", "--lambda-fractions", "0.1", "--master", "local[2]", "--out", "{out}"));
     }
 
     @TempDir

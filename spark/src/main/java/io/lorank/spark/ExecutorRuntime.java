@@ -67,7 +67,6 @@ public final class ExecutorRuntime {
      * other throwables propagate (Spark retries the task).
      */
     public static CellEngine.Outcome run(CellSpec cell, CellContext context) {
-        CellRunner runner = CellRunners.get(cell.mode());
         boolean locked = !GRADIENT_FREE.contains(cell.mode());
         if (locked) {
             GRADIENTS.lock();
@@ -75,6 +74,7 @@ public final class ExecutorRuntime {
         Instant start = Instant.now();
         long t0 = System.nanoTime();
         try {
+            CellRunner runner = CellRunners.get(cell.mode());
             ensureStarted();
             CellRunner.Output out = runner.run(cell, context);
             return new CellEngine.Done(out, InProcessEngine.timing(start, t0));
