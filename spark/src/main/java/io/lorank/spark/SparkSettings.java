@@ -12,7 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The SparkConf of a study: lorank's defaults, then the user's {@code --spark-conf} pairs (which win).
+ * The SparkConf of a study: Spark's own {@code spark.*} system properties (what spark-submit passes: the application
+ * jar, executor sizes, {@code --conf} pairs), lorank's defaults where those leave a key unset, then the user's
+ * {@code --spark-conf} pairs and the master (which win).
  *
  * <p>Defaults: app name {@code lorank study}; {@code spark.ui.enabled=false}; in local mode the driver binds to and
  * advertises 127.0.0.1 (Spark opens two ports even in local mode, and they need not face the network). The master is
@@ -29,11 +31,13 @@ public final class SparkSettings {
     static final int PROBE_MILLIS = 5000;
 
     private final String master;
-    private final Map<String, String> conf;
+    private final Map<String, String> defaults;
+    private final Map<String, String> overrides;
 
-    private SparkSettings(String master, Map<String, String> conf) {
+    private SparkSettings(String master, Map<String, String> defaults, Map<String, String> overrides) {
         this.master = master;
-        this.conf = conf;
+        this.defaults = defaults;
+        this.overrides = overrides;
     }
 
     /**
@@ -50,24 +54,27 @@ public final class SparkSettings {
         if (m.isEmpty()) {
             throw new LorankException("--master: empty; give local[N], local[N,F], spark://HOST:PORT, yarn or k8s://...");
         }
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("spark.app.name", "lorank study");
-        c.put("spark.ui.enabled", "false");
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("spark.app.name", "lorank study");
+        d.put("spark.ui.enabled", "false");
         if (isLocal(m)) {
-            c.put("spark.driver.bindAddress", "127.0.0.1");
-            c.put("spark.driver.host", "127.0.0.1");
+            d.put("spark.driver.bindAddress", "127.0.0.1");
+            d.put("spark.driver.host", "127.0.0.1");
         }
-        c.putAll(user);
-        c.put("spark.master", m);
-        return new SparkSettings(m, c);
+        Map<String, String> o = new LinkedHashMap<>(user);
+        o.put("spark.master", m);
+        return new SparkSettings(m, d, o);
     }
 
     public String master() {
         return master;
     }
 
+    /** What lorank sets when nothing else did: its defaults overlaid with {@code --spark-conf} and the master. */
     public Map<String, String> conf() {
-        return Map.copyOf(conf);
+        Map<String, String> c = new LinkedHashMap<>(defaults);
+        c.putAll(overrides);
+        return c;
     }
 
     static boolean isLocal(String master) {
@@ -75,8 +82,9 @@ public final class SparkSettings {
     }
 
     SparkConf sparkConf() {
-        SparkConf sc = new SparkConf(false);
-        conf.forEach(sc::set);
+        SparkConf sc = new SparkConf(true); // spark.* system properties: spark-submit's settings
+        defaults.forEach(sc::setIfMissing);
+        overrides.forEach(sc::set);
         return sc;
     }
 

@@ -39,6 +39,21 @@ class SparkSettingsTest {
     }
 
     @Test
+    void sparkSubmitSettingsAreKeptAndFlagsWin() {
+        System.setProperty("spark.ui.enabled", "true");          // as spark-submit --conf would pass it
+        System.setProperty("spark.executor.memory", "5g");
+        try {
+            org.apache.spark.SparkConf c = SparkSettings.of("local[1]", Map.of("spark.executor.memory", "7g")).sparkConf();
+            assertEquals("true", c.get("spark.ui.enabled"), "lorank's default does not override spark-submit's setting");
+            assertEquals("7g", c.get("spark.executor.memory"), "--spark-conf wins");
+            assertEquals("local[1]", c.get("spark.master"));
+        } finally {
+            System.clearProperty("spark.ui.enabled");
+            System.clearProperty("spark.executor.memory");
+        }
+    }
+
+    @Test
     void defaultMasterRetriesTasks() {
         assertEquals(SparkSettings.DEFAULT_MASTER, SparkSettings.of(null, Map.of()).master());
         assertTrue(SparkSettings.DEFAULT_MASTER.matches("local\\[\\*,[2-9]\\]"), "local[N,F] with F > 1");
