@@ -48,15 +48,30 @@ public final class SparkCellEngine implements CellEngine {
     /** Starts a SparkContext with {@code settings} (closed with this engine); one-line error naming the master when it cannot. */
     public static SparkCellEngine start(SparkSettings settings) {
         settings.probeMaster();
+        org.apache.spark.SparkConf conf = settings.sparkConf();
+        quietLogging(conf.get(SparkSettings.LOG_LEVEL_KEY, "WARN"));
         JavaSparkContext jsc;
         try {
-            jsc = new JavaSparkContext(settings.sparkConf());
+            jsc = new JavaSparkContext(conf);
         } catch (RuntimeException | ExceptionInInitializerError e) {
             throw new LorankException("--master " + settings.master() + ": cannot start Spark ("
                     + InProcessEngine.oneLine(rootMessage(e)) + ")");
         }
         jsc.setLogLevel("WARN");
         return new SparkCellEngine(jsc, true, CellFunction.DEFAULT);
+    }
+
+    /**
+     * Sets log4j's root level before the context starts: under spark-submit, Spark's default profile (INFO) is
+     * already in place and {@code spark.log.level} alone takes effect only after the first ~40 start-up lines.
+     */
+    private static void quietLogging(String level) {
+        try {
+            org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.toLevel(level,
+                    org.apache.logging.log4j.Level.WARN));
+        } catch (LinkageError e) {
+            // a Spark distribution without log4j-core: leave its logging as configured
+        }
     }
 
     /** An engine on a context someone else owns (tests share one per JVM); {@code function} runs each cell on the executors. */

@@ -16,7 +16,7 @@ import java.util.Map;
  * jar, executor sizes, {@code --conf} pairs), lorank's defaults where those leave a key unset, then the user's
  * {@code --spark-conf} pairs and the master (which win).
  *
- * <p>Defaults: app name {@code lorank study}; {@code spark.ui.enabled=false}; in local mode the driver binds to and
+ * <p>Defaults: app name {@code lorank study}; {@code spark.ui.enabled=false}; {@code spark.log.level=WARN}; in local mode the driver binds to and
  * advertises 127.0.0.1 (Spark opens two ports even in local mode, and they need not face the network). The master is
  * {@code --master}, else the one spark-submit set ({@code spark.master}), else {@link #DEFAULT_MASTER}: every core
  * and up to 4 attempts per task (plain {@code local[N]} aborts the job at the first task failure; {@code local[N,F]}
@@ -28,6 +28,8 @@ public final class SparkSettings {
     public static final String EXECUTOR_CACHE_KEY = "spark.lorank.executorCacheDir";
     /** Folder of the LM-BFF data as executors see it; default: the driver's {@code --data}. */
     public static final String EXECUTOR_DATA_KEY = "spark.lorank.executorDataDir";
+    /** Spark's own setting (3.5+): the root log level from start-up on; lorank's default WARN. */
+    public static final String LOG_LEVEL_KEY = "spark.log.level";
     static final int PROBE_MILLIS = 5000;
 
     private final String master;
@@ -57,6 +59,7 @@ public final class SparkSettings {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("spark.app.name", "lorank study");
         d.put("spark.ui.enabled", "false");
+        d.put(LOG_LEVEL_KEY, "WARN");
         if (isLocal(m)) {
             d.put("spark.driver.bindAddress", "127.0.0.1");
             d.put("spark.driver.host", "127.0.0.1");

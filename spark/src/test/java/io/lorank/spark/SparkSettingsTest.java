@@ -24,6 +24,7 @@ class SparkSettingsTest {
     void localModeIsQuietAndOnLoopback() {
         Map<String, String> c = SparkSettings.of("local[2]", Map.of()).conf();
         assertEquals("false", c.get("spark.ui.enabled"));
+        assertEquals("WARN", c.get("spark.log.level"));
         assertEquals("127.0.0.1", c.get("spark.driver.bindAddress"));
         assertEquals("127.0.0.1", c.get("spark.driver.host"));
         assertEquals("local[2]", c.get("spark.master"));
