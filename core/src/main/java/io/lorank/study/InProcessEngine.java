@@ -16,7 +16,7 @@ public final class InProcessEngine implements CellEngine {
     }
 
     /** One cell: its output, or its one-line error (a user error's message, or a bug's class and message). */
-    static Outcome runOne(CellSpec cell, CellContext context) {
+    public static Outcome runOne(CellSpec cell, CellContext context) {
         Instant start = Instant.now();
         long t0 = System.nanoTime();
         try {
@@ -29,12 +29,14 @@ public final class InProcessEngine implements CellEngine {
         }
     }
 
-    private static CellTiming timing(Instant start, long t0) {
+    /** The timing of a cell that started at {@code start} ({@code t0}: {@link System#nanoTime()} then) and ends now. */
+    public static CellTiming timing(Instant start, long t0) {
         double s = (System.nanoTime() - t0) / 1e9;
         return new CellTiming(start.toString(), Instant.now().toString(), Math.round(s * 1000) / 1000.0);
     }
 
-    static String oneLine(String s) {
+    /** {@code s} on one line, at most 500 characters. */
+    public static String oneLine(String s) {
         if (s == null) {
             return "(no message)";
         }

@@ -5,11 +5,18 @@ import java.util.List;
 /**
  * Runs cells and reports each one's start and outcome to the driver, which alone writes the database. The
  * in-process engine runs them one after another here; a distributed engine can ship the (serialisable) specs to
- * workers and call the listener as outcomes come back. Listener calls come from one thread at a time.
+ * workers and call the listener as outcomes come back. Listener calls come from one thread at a time. Engines other
+ * than the in-process one are made by a {@link CellEngineFactory} (see {@link CellEngines}); {@link #close()}
+ * releases what they hold (e.g. a SparkContext).
  */
-public interface CellEngine {
+public interface CellEngine extends AutoCloseable {
     /** Runs {@code cells}; returns when every cell has a reported outcome. */
     void run(List<CellSpec> cells, CellContext context, Listener listener);
+
+    /** Releases the engine's resources; the in-process engine holds none. */
+    @Override
+    default void close() {
+    }
 
     /** What a cell ended with. */
     sealed interface Outcome permits Done, Failed {

@@ -191,7 +191,14 @@ class BadInputTest {
                 row(Kind.MESSAGE, 1, "reads a text pair; separate the two texts with a tab", "predict", "--model",
                         "{ft-tiny}", "--adapter", "{ft-adapter}", "--task", "RTE", "--input", "{ft-lines.txt}"),
                 row(Kind.RUN_FOLDER, 1, "already holds files; pass --force to replace it", "merge", "--model",
-                        "{ft-tiny}", "--adapter", "{ft-adapter}", "--out", "{foreign}"));
+                        "{ft-tiny}", "--adapter", "{ft-adapter}", "--out", "{foreign}"),
+                // study engines (issue 12): the plain CLI has no Spark on its classpath; engine flags need their engine
+                row(Kind.MESSAGE, 1, "--engine spark: the Spark engine is not on this classpath", "study", "--modes", "synthetic",
+                        "--ranks", "1", "--lambda-fractions", "0.1", "--engine", "spark", "--out", "{out}"),
+                row(Kind.MESSAGE, 1, "--engine 'ray' is not known; available: in-process", "study", "--modes", "synthetic",
+                        "--ranks", "1", "--lambda-fractions", "0.1", "--engine", "ray", "--out", "{out}"),
+                row(Kind.MESSAGE, 1, "--master and --spark-conf apply to --engine spark only", "study", "--modes", "synthetic",
+                        "--ranks", "1", "--lambda-fractions", "0.1", "--master", "local[2]", "--out", "{out}"));
     }
 
     @TempDir

@@ -8,7 +8,7 @@ import io.lorank.model.ModelRegistry;
 import io.lorank.study.CellEngine;
 import io.lorank.study.CellRunners;
 import io.lorank.study.CellSpec;
-import io.lorank.study.InProcessEngine;
+import io.lorank.study.CellEngines;
 import io.lorank.study.Study;
 import io.lorank.study.StudyConfig;
 import io.lorank.study.StudyConfigFile;
@@ -40,6 +40,8 @@ import java.util.concurrent.Callable;
                 "      --lambda-fractions 0.05 --test-cap 1000 --out runs/lin",
                 "  lorank study --tasks wordnet-binary --modes finetune --heads embedding --ranks 1,8 --steps 200 --out runs/ft",
                 "  lorank demo --print-config > demo.yaml   # the demo's grid, to edit and run with --config",
+                "  lorank study --tasks wordnet-binary --modes linearized --heads embedding --ranks 1,2,4 \\",
+                "      --lambda-fractions 0.05 --engine spark --master local[2,2] --out runs/lin-spark",
                 "  lorank study --status runs/s1",
                 "  lorank report runs/s1"})
 public final class StudyCommand implements Callable<Integer> {
@@ -114,6 +116,19 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as JSON.")
     boolean json;
 
+    @Option(names = "--engine", defaultValue = CellEngines.IN_PROCESS, paramLabel = "NAME",
+            description = "Where cells run: in-process (one after another in this JVM) or spark (Apache Spark; needs the "
+                    + "spark/ module: ./lorank builds it when this flag says spark, or spark-submit the lorank-spark-app jar).")
+    String engine;
+
+    @Option(names = "--master", paramLabel = "URL", description = "--engine spark: local[N], local[N,F] (F attempts per "
+            + "task), spark://HOST:PORT, yarn, k8s://...; default: spark-submit's master, else local[*,4].")
+    String master;
+
+    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE", description = "--engine spark: a Spark setting (repeatable), "
+            + "applied after lorank's defaults (spark.ui.enabled=false, the driver on 127.0.0.1 in local mode).")
+    java.util.Map<String, String> sparkConf = new java.util.LinkedHashMap<>();
+
     @Override
     public Integer call() {
         if (status != null) {
@@ -125,7 +140,10 @@ public final class StudyCommand implements Callable<Integer> {
             throw new LorankException("study: --out DIR is required (or --status DIR to inspect a study)");
         }
         StudyConfig cfg = config != null ? StudyConfigFile.read(config) : fromFlags();
-        Study.Summary s = Study.run(cfg, out, data, force, new InProcessEngine(), io.lorank.util.Progress.quiet() ? Study.Events.NONE : new Lines(System.err));
+        Study.Summary s;
+        try (CellEngine eng = CellEngines.create(engine, master, sparkConf)) {
+            s = Study.run(cfg, out, data, force, eng, io.lorank.util.Progress.quiet() ? Study.Events.NONE : new Lines(System.err));
+        }
         System.out.println(json ? Canonical.pretty(s) : text(s, false));
         return exitCode(s);
     }
