@@ -97,7 +97,7 @@ public final class BenchTrainCommand implements Runnable {
             JsonNode v = root.path(k).path("tokens_per_s");
             if (!v.isNumber()) {
                 throw new LorankException("--peer: " + file + " has no " + k + ".tokens_per_s; run the peer's "
-                        + "sections 2 and 3 (bench/peer_train.py) at rank " + rank);
+                        + "sections 2 and 3 (scripts/peer_train.py) at rank " + rank);
             }
             out.put(k, v.asDouble());
         }

@@ -1,7 +1,7 @@
 """Markdown table of lorank finetune runs: one row per (model, task, method) over the seed-S/metrics.json found
 under the given folders. Mean ± sample std over seeds; nothing is estimated (a cell lists the seeds it has).
 
-  python3 bench/finetune_table.py RUNS_DIR
+  python3 scripts/finetune_table.py RUNS_DIR
 """
 import json
 import statistics

@@ -1,7 +1,7 @@
 """Runs only the training sections of ../shared/peer/bench.py (2_train_full and 3_lora_r<R>) and writes their JSON,
 for `lorank bench train --peer FILE`. Same code, context, timing and annotations as bench.py; nothing else runs.
 
-  OPENBLAS_CORETYPE=ZEN /usr/bin/python3 bench/peer_train.py --peer-dir ../shared/peer --out /tmp/peer-train.json
+  OPENBLAS_CORETYPE=ZEN /usr/bin/python3 scripts/peer_train.py --peer-dir ../shared/peer --out /tmp/peer-train.json
 (ZEN on AMD Zen: SKYLAKEX, the peer README's setting for its Xeon, dies with SIGILL on a CPU without AVX-512)
 """
 import argparse
