@@ -125,7 +125,6 @@ class StudyReportTest {
         // accuracy vs rank; objective curves (linearized, finetune); certified fraction; minimal rank vs bounds
         assertEquals(5, w.plots());
         Document doc = checkHtml(w.html(), 5);
-        Files.copy(w.html(), Path.of("target/report-preview.html"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertTrue(doc.select("figure img").eachAttr("alt").stream().anyMatch(a -> a.contains("training loss per step")));
         Element answer = doc.select("table").get(0);
         List<String> header = answer.select("th").eachText();
