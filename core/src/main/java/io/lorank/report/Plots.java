@@ -149,11 +149,12 @@ public final class Plots {
             // a log axis only when the curves span more than a decade (XChart labels a log axis at decades only)
             ch.getStyler().setYAxisLogarithmic(yr[1] > 20 * yr[0]);
             if (!Double.isNaN(pstar) && pstar > 0) {
-                ch.addSeries("convex optimum P*", new double[] {0, maxIt}, new double[] {pstar, pstar}).setMarker(SeriesMarkers.NONE);
+                ch.addSeries("convex solver's final objective", new double[] {0, maxIt}, new double[] {pstar, pstar}).setMarker(SeriesMarkers.NONE);
             }
             out.add(new Plot(ch.getTitle(), (training ? "Real LoRA fine-tuning: the loss of each step's mini-batch. "
-                    : "Linearized LoRA: h(B, A) = F(BA) + λ/2 Σ(‖A‖² + ‖B‖²); the convex optimum P* = min F(ΔW) + λ‖ΔW‖_* is the lower bound every "
-                    + "rank can reach. ") + "Curves sampled at up to " + CellResult.CURVE_POINTS + " points per run.", png(ch)));
+                    : "Linearized LoRA: h(B, A) = F(BA) + λ/2 Σ(‖A‖² + ‖B‖²) ≥ P* = min F(ΔW) + λ‖ΔW‖_*, the lower bound every rank can "
+                    + "reach. The flat line is the convex solver's final objective: P* when it converged, an upper bound on P* when "
+                    + "it stopped early (then LoRA curves may end below it). ") + "Curves sampled at up to " + CellResult.CURVE_POINTS + " points per run.", png(ch)));
         }
         return out;
     }
