@@ -1,9 +1,7 @@
 package io.lorank.entk;
 
-import io.lorank.LorankException;
 import io.lorank.data.Example;
 import io.lorank.data.FewShotSplit;
-import io.lorank.data.SplitLoader;
 import io.lorank.data.Task;
 import io.lorank.encoder.LinearTarget;
 import io.lorank.encoder.TargetSelection;
@@ -74,24 +72,11 @@ public final class LinearizedFineTuning {
         long start = System.nanoTime();
         Task task = Evaluation.resolveTask(cfg.task());
         Path data = Evaluation.resolveData(task, cfg.data());
-        if (cfg.binary() && task.numClasses() != 2) {
-            throw new LorankException("--binary: task " + task.name() + " has " + task.numClasses()
-                    + " classes; the single logit z1 - z0 needs 2");
-        }
-        List<FewShotSplit> splits = new ArrayList<>();
-        for (int seed : cfg.seeds()) {
-            FewShotSplit s = SplitLoader.load(task, data, new SplitLoader.Request(cfg.shots(), seed, false));
-            if (s.test().isEmpty()) {
-                throw new LorankException("task " + task.name() + ": no test set found, nothing to evaluate");
-            }
-            splits.add(Evaluation.capped(s, cfg.testCap()));
-        }
+        List<FewShotSplit> splits = SeedSplits.load(task, data, cfg.binary(), cfg.shots(), cfg.seeds(), cfg.testCap());
         try (LoadedModel lm = LoadedModel.load(cfg.model(), cfg.maxLength())) {
             Backbone bb = lm.backbone();
             String modelSha = lm.sha256();
-            if (cfg.head() == HeadKind.MLM && !bb.encoder().hasMlmHead()) {
-                throw new LorankException("--head mlm: " + bb.name() + " has no masked-LM head; use --head embedding or probe");
-            }
+            SeedSplits.requireHead(bb, cfg.head());
             List<LinearTarget> targets = TargetSelection.select(bb.encoder().targets(), cfg.targets());
             int k = cfg.binary() ? 1 : task.numClasses();
             List<Pending> pending = new ArrayList<>();
