@@ -63,10 +63,10 @@ public final class LinearizedCommand implements Runnable {
             description = "lambda as fractions of lambda_max = ||grad F(0)||_op (e.g. 0.05,1e-4).")
     List<Double> lambdaFractions;
 
-    @Option(names = "--lora-iter", defaultValue = "2000", description = "LoRA gradient-descent iterations per solve.")
+    @Option(names = "--lora-iter", defaultValue = "2000", description = "LoRA (L-BFGS) iteration budget per solve.")
     int loraIterations;
 
-    @Option(names = "--convex-iter", defaultValue = "3000", description = "Convex (FISTA) iteration budget per seed and lambda (stops earlier at a relative duality gap of 1e-7).")
+    @Option(names = "--convex-iter", defaultValue = "3000", description = "Convex (FISTA) iteration budget per seed and lambda, warm-started from the best LoRA point (stops earlier at a relative duality gap of 1e-7).")
     int convexIterations;
 
     @Option(names = "--chunk", defaultValue = "" + FactorExtractor.DEFAULT_CHUNK,

@@ -24,7 +24,7 @@ import java.util.List;
  * @param testCap         test examples kept (0: all; LM-Kernel-FT: 1000)
  * @param ranks           LoRA ranks (each ≥ 1); empty: 1, 2, 4, 8 and both papers' thresholds
  * @param lambdaFractions λ as fractions of λ_max = ‖∇F(0)‖_op, each in (0, 1]
- * @param loraIterations  LoRA gradient-descent budget per solve
+ * @param loraIterations  LoRA (L-BFGS) iteration budget per solve
  * @param convexIterations convex (FISTA + SVT) budget per λ and seed
  * @param chunk           examples per forward in factor extraction (memory bound)
  * @param maxLength       tokens per input

@@ -100,7 +100,7 @@ public record LoraFactors(DMatrixRMaj[] b, DMatrixRMaj[] a) {
         return like(flatten());
     }
 
-    static double dot(double[] x, double[] y, int len) {
+    public static double dot(double[] x, double[] y, int len) {
         double s = 0;
         for (int j = 0; j < len; j++) {
             s += x[j] * y[j];

@@ -68,3 +68,10 @@ class SgdContractTest extends LoraSolverContract {
         return new LoraSolverConfig(rank, LoraSolverConfig.Method.SGD, 0.05, 300, 1e-9, 0, LoraSolverConfig.Init.LORA, 1.0, false, 2, 0);
     }
 }
+
+class LbfgsContractTest extends LoraSolverContract {
+    @Override
+    LoraSolverConfig config(int rank) {
+        return LoraSolverConfig.defaults(rank).withMaxIterations(300).withMethod(LoraSolverConfig.Method.LBFGS, 1.0);
+    }
+}

@@ -6,7 +6,8 @@ import io.lorank.LorankException;
  * Settings of a LoRA solve at rank r.
  *
  * @param rank               LoRA rank r ≥ 1
- * @param method             GD (full batch, Armijo backtracking; first trial step {@code learningRate}, then Barzilai–Borwein), ADAM (full batch) or SGD
+ * @param method             GD (full batch, Armijo backtracking; first trial step {@code learningRate}, then Barzilai–Borwein),
+ *                           LBFGS (full batch, Armijo backtracking on the quasi-Newton direction), ADAM (full batch) or SGD
  *                           (minibatch, fixed step)
  * @param learningRate       initial step (GD) or fixed step (ADAM, SGD), &gt; 0
  * @param maxIterations      iteration budget (SGD: minibatch steps)
@@ -20,7 +21,7 @@ import io.lorank.LorankException;
  */
 public record LoraSolverConfig(int rank, Method method, double learningRate, int maxIterations, double gradientTolerance,
                          double relativeTolerance, Init init, double initScale, boolean freezeA, int batchSize, long seed) {
-    public enum Method { GD, ADAM, SGD }
+    public enum Method { GD, LBFGS, ADAM, SGD }
 
     public enum Init { LORA, BOTH_RANDOM }
 
