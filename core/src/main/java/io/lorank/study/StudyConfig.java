@@ -31,14 +31,42 @@ import java.util.Map;
 public record StudyConfig(List<String> models, List<String> tasks, List<Integer> seeds, List<Integer> ranks,
                           List<String> modes, List<String> heads, List<Double> lambdaFractions, int shots, int testCap,
                           int maxLength, String targets, Synthetic synthetic, Linearized linearized,
-                          Finetune finetune) {
+                          Finetune finetune, Kernel kernel) {
+
+    /** A grid without mode {@code kernel}'s block (the study's heads and lstsq apply when that mode is run). */
+    public StudyConfig(List<String> models, List<String> tasks, List<Integer> seeds, List<Integer> ranks,
+                       List<String> modes, List<String> heads, List<Double> lambdaFractions, int shots, int testCap,
+                       int maxLength, String targets, Synthetic synthetic, Linearized linearized, Finetune finetune) {
+        this(models, tasks, seeds, ranks, modes, heads, lambdaFractions, shots, testCap, maxLength, targets, synthetic,
+                linearized, finetune, null);
+    }
 
     /** A grid without mode {@code finetune}'s block (its default applies when that mode is run). */
     public StudyConfig(List<String> models, List<String> tasks, List<Integer> seeds, List<Integer> ranks,
                        List<String> modes, List<String> heads, List<Double> lambdaFractions, int shots, int testCap,
                        int maxLength, String targets, Synthetic synthetic, Linearized linearized) {
         this(models, tasks, seeds, ranks, modes, heads, lambdaFractions, shots, testCap, maxLength, targets, synthetic,
-                linearized, null);
+                linearized, null, null);
+    }
+
+    /**
+     * Mode {@code kernel}'s block. Absent (null), the study's heads and least squares apply, and the grid's hash is
+     * what it was before this block existed.
+     *
+     * @param heads  heads of this mode (empty: the study's {@code heads})
+     * @param solver lstsq, logistic or svm
+     */
+    public record Kernel(List<String> heads, String solver) {
+        public Kernel {
+            heads = heads == null ? List.of() : List.copyOf(heads);
+            solver = solver == null ? "lstsq" : solver;
+            List<String> known = java.util.Arrays.stream(io.lorank.kernel.KernelSolver.Kind.values())
+                    .map(io.lorank.kernel.KernelSolver.Kind::lowerName).toList();
+            if (!known.contains(solver)) {
+                throw new LorankException("kernel.solver: '" + solver + "' is not a kernel solver; allowed: "
+                        + String.join(", ", known));
+            }
+        }
     }
 
     /**
@@ -169,7 +197,10 @@ public record StudyConfig(List<String> models, List<String> tasks, List<Integer>
         for (String m : modes) {
             CellRunners.get(m);
         }
-        if (modes.contains("kernel") && heads.isEmpty()) {
+        if (!modes.contains("kernel")) {
+            kernel = null;
+        }
+        if (modes.contains("kernel") && heads.isEmpty() && (kernel == null || kernel.heads().isEmpty())) {
             throw new LorankException("heads: empty, but mode kernel needs at least one head; allowed: mlm, embedding, probe");
         }
         if (modes.contains("eval") && heads.isEmpty()) {
@@ -243,6 +274,9 @@ public record StudyConfig(List<String> models, List<String> tasks, List<Integer>
             for (String h : finetune == null ? List.<String>of() : finetune.heads()) {
                 HeadKind.parse(h);
             }
+            for (String h : kernel == null ? List.<String>of() : kernel.heads()) {
+                HeadKind.parse(h);
+            }
         }
     }
 
@@ -313,12 +347,12 @@ public record StudyConfig(List<String> models, List<String> tasks, List<Integer>
                 case "kernel" -> {
                     for (String model : models) {
                         for (String task : tasks) {
-                            for (String head : heads) {
+                            for (String head : kernel == null || kernel.heads().isEmpty() ? heads : kernel.heads()) {
                                 Map<String, Object> o = new LinkedHashMap<>();
                                 o.put("targets", targets);
                                 o.put("test_cap", testCap);
                                 o.put("max_length", maxLength);
-                                o.put("solver", "lstsq");
+                                o.put("solver", kernel == null ? "lstsq" : kernel.solver());
                                 o.put("group_seeds", join(seeds));
                                 for (int seed : seeds) {
                                     out.add(new CellSpec(mode, model, task, seed, shots, head, null, null, o));

@@ -23,16 +23,18 @@ import java.util.Map;
  * linearized: {lora_iterations: 2000, convex_iterations: 300, paper1_rank: false, heads: [embedding]}
  * finetune: {ranks: [1, 8], full: false, steps: 200, lr: 1e-3, batch_size: 8, eval_every: 20, patience: 5,
  *            heads: [embedding]}
+ * kernel: {heads: [embedding], solver: lstsq}
  * (a mode block's heads replace the study's heads for that mode; absent: the study's)
  * </pre>
  * An unknown key or a value of the wrong type is a one-line error naming the file, the key and what is allowed.
  */
 public final class StudyConfigFile {
     public static final List<String> KEYS = List.of("models", "tasks", "seeds", "ranks", "modes", "heads",
-            "lambda_fractions", "shots", "test_cap", "max_length", "targets", "synthetic", "linearized", "finetune");
+            "lambda_fractions", "shots", "test_cap", "max_length", "targets", "synthetic", "linearized", "finetune", "kernel");
     public static final List<String> LINEARIZED_KEYS = List.of("lora_iterations", "convex_iterations", "paper1_rank", "heads");
     public static final List<String> FINETUNE_KEYS = List.of("ranks", "full", "steps", "lr", "batch_size", "eval_every",
             "patience", "heads");
+    public static final List<String> KERNEL_KEYS = List.of("heads", "solver");
     public static final List<String> SYNTHETIC_KEYS = List.of("m", "n", "examples", "outputs", "planted_rank", "loss", "inits");
 
     private StudyConfigFile() {
@@ -109,12 +111,26 @@ public final class StudyConfigFile {
                 throw new LorankException(file + ": " + e.getMessage(), e);
             }
         }
+        StudyConfig.Kernel ker = null;
+        if (root.get("kernel") != null) {
+            if (!(root.get("kernel") instanceof Map)) {
+                throw new LorankException(file + ": key 'kernel' must be a mapping of " + String.join(", ", KERNEL_KEYS));
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> km = (Map<String, Object>) root.get("kernel");
+            Reader k = new Reader(file, km, KERNEL_KEYS, "kernel.");
+            try {
+                ker = new StudyConfig.Kernel(k.strings("heads", List.of()), k.string("solver", "lstsq"));
+            } catch (LorankException e) {
+                throw new LorankException(file + ": " + e.getMessage(), e);
+            }
+        }
         try {
             return new StudyConfig(r.strings("models", List.of(io.lorank.model.ModelRegistry.DEFAULT)),
                     r.strings("tasks", null), r.integers("seeds", io.lorank.data.FewShotSampler.DEFAULT_SEEDS),
                     r.integers("ranks", List.of()), r.strings("modes", null), r.strings("heads", List.of()),
                     r.doubles("lambda_fractions", List.of()), r.integer("shots", 16), r.integer("test_cap", 0),
-                    r.integer("max_length", Backbone.DEFAULT_MAX_LENGTH), r.string("targets", null), syn, lin, ft);
+                    r.integer("max_length", Backbone.DEFAULT_MAX_LENGTH), r.string("targets", null), syn, lin, ft, ker);
         } catch (LorankException e) {
             throw new LorankException(file + ": " + e.getMessage(), e);
         }

@@ -68,6 +68,27 @@ class KernelCellRunnerTest {
     }
 
     @Test
+    void theKernelBlockPicksHeadsAndSolver() {
+        String yaml = "tasks: [wordnet-binary]\nseeds: [13, 21]\nmodes: [eval, kernel]\nheads: [embedding, probe]\n"
+                + "kernel: {heads: [embedding], solver: logistic}\n";
+        List<CellSpec> cells = StudyConfigFile.parse(Path.of("k.yaml"), yaml).expand().stream()
+                .filter(c -> c.mode().equals("kernel")).toList();
+        assertEquals(2, cells.size(), "kernel.heads replaces the study's two heads: 1 head x 2 seeds");
+        assertTrue(cells.stream().allMatch(c -> c.head().equals("embedding") && c.stringOption("solver", "").equals("logistic")));
+        // without the block: the study's heads and lstsq, and the grid hash is unchanged by the block's existence
+        StudyConfig plain = StudyConfigFile.parse(Path.of("k.yaml"), "tasks: [wordnet-binary]\nseeds: [13]\nmodes: [kernel]\nheads: [embedding]\n");
+        assertEquals(null, plain.kernel());
+        assertEquals("lstsq", plain.expand().get(0).stringOption("solver", ""));
+        assertTrue(!Canonical.json(plain).contains("\"kernel\":"), "no kernel key in the grid's canonical JSON (its hash)");
+        LorankException e = assertThrows(LorankException.class, () -> StudyConfigFile.parse(Path.of("k.yaml"),
+                yaml.replace("logistic", "ridge")));
+        assertEquals("k.yaml: kernel.solver: 'ridge' is not a kernel solver; allowed: lstsq, logistic, svm", e.getMessage());
+        e = assertThrows(LorankException.class, () -> StudyConfigFile.parse(Path.of("k.yaml"),
+                yaml.replace("solver: logistic", "reg: 1")));
+        assertTrue(e.getMessage().startsWith("k.yaml: unknown key 'kernel.reg'; allowed keys: heads, solver"), e.getMessage());
+    }
+
+    @Test
     void aRealKernelStudyOnWordNet(@TempDir Path dir) throws Exception {
         StudyConfig cfg = grid(List.of(13), 24, "last-layer");
         Study.Summary s = Study.run(cfg, dir, null, false, new InProcessEngine(), Study.Events.NONE);

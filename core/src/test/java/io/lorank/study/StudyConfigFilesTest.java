@@ -22,8 +22,10 @@ class StudyConfigFilesTest {
     void demoGrid() {
         StudyConfig cfg = DemoStudy.config();
         cfg.validateNames();
-        // eval 2 tasks x 5 seeds x 2 heads; bounds 2; linearized 2 x 5 seeds x (1, 2, 4, 8, paper-1); finetune 2 x 5 x (1, 8)
-        assertEquals(Map.of("eval", 20L, "bounds", 2L, "linearized", 50L, "finetune", 20L), cellsPerMode(cfg));
+        // eval 2 tasks x 5 seeds x 2 heads; bounds 2; kernel 2 x 5 seeds (embedding head only);
+        // linearized 2 x 5 seeds x (1, 2, 4, 8, paper-1); finetune 2 x 5 x (1, 8)
+        assertEquals(Map.of("eval", 20L, "bounds", 2L, "kernel", 10L, "linearized", 50L, "finetune", 20L), cellsPerMode(cfg));
+        assertEquals(List.of("embedding"), cfg.expand().stream().filter(c -> c.mode().equals("kernel")).map(CellSpec::head).distinct().toList());
         assertEquals(List.of("1,2,4,8,11", "1,2,4,8,28"), cfg.expand().stream().filter(c -> c.mode().equals("linearized"))
                 .map(c -> c.stringOption("group_ranks", "")).distinct().toList());
     }
