@@ -122,7 +122,9 @@ public final class LinearizedCommand implements Runnable {
                         row.objective(), Double.isNaN(row.gapToConvex()) ? "-" : String.format(Locale.ROOT, "%.2e", row.gapToConvex()),
                         row.verdict(), 100 * row.testMetric(), row.iterations());
             }
-            w.printf(Locale.ROOT, "    minimal certified rank: %s%n", s.minimalCertifiedRank() < 0 ? "none" : s.minimalCertifiedRank());
+            w.printf(Locale.ROOT, "    minimal certified rank: %s; convex solution's rank per target %s (max %d)%n",
+                    s.minimalCertifiedRank() < 0 ? "none" : s.minimalCertifiedRank(),
+                    java.util.Arrays.toString(s.convexRanks()), java.util.Arrays.stream(s.convexRanks()).max().orElse(0));
         }
         w.println("  mean ± std over seeds:");
         for (LinearizedReport.Summary s : r.summary()) {

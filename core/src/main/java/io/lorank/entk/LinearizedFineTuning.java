@@ -65,7 +65,7 @@ public final class LinearizedFineTuning {
 
     /** A seed's rows before test scoring. */
     private record Pending(int seed, double fraction, double lambdaMax, double lambda, List<LinearizedReport.Row> rows,
-                           double mib, double extractSeconds) {
+                           int[] convexRanks, double mib, double extractSeconds) {
     }
 
     public static LinearizedReport run(LinearizedConfig cfg) {
@@ -123,7 +123,8 @@ public final class LinearizedFineTuning {
                         minimal = r.rank();
                     }
                 }
-                runs.add(new LinearizedReport.SeedRun(p.seed(), p.fraction(), p.lambdaMax(), p.lambda(), minimal, rows,
+                runs.add(new LinearizedReport.SeedRun(p.seed(), p.fraction(), p.lambdaMax(), p.lambda(), minimal,
+                        p.convexRanks(), rows,
                         p.mib(), p.extractSeconds()));
             }
             long kn = (long) k * n;
@@ -252,7 +253,8 @@ public final class LinearizedFineTuning {
                         res.curve()));
                 solutions.add(new Solution(si, fi, "r=" + r, res.point().b(), res.point().a()));
             }
-            pending.add(new Pending(s.seed(), fraction, lambdaMax, p.lambda(), rows, f.storedBytes() / 1048576.0,
+            pending.add(new Pending(s.seed(), fraction, lambdaMax, p.lambda(), rows, convex.ranks().clone(),
+                    f.storedBytes() / 1048576.0,
                     extractSeconds));
         }
     }

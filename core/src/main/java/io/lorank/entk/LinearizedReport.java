@@ -43,9 +43,12 @@ public record LinearizedReport(String model, String task, String metric, int exa
                       double relativeGap, int iterations, double testAccuracy, double testMetric, double[] curve) {
     }
 
-    /** One seed at one λ: its λ_max, λ and rows, and the smallest certified requested rank (−1: none). */
+    /**
+     * One seed at one λ: its λ_max, λ and rows, the smallest certified requested rank (−1: none), and the rank of
+     * the convex solution per target (singular values the SVT kept: exact zeros elsewhere).
+     */
     public record SeedRun(int seed, double lambdaFraction, double lambdaMax, double lambda, int minimalCertifiedRank,
-                          List<Row> rows, double trainFactorMiB, double extractSeconds) {
+                          int[] convexRanks, List<Row> rows, double trainFactorMiB, double extractSeconds) {
     }
 
     /** Mean ± std over seeds of one row label at one λ fraction; certified = fraction of seeds certified. */

@@ -90,6 +90,7 @@ public final class LinearizedCellRunner implements CellRunner {
                 det.put("convex_verdict", convex.verdict());
                 det.put("convex_test_metric", convex.testMetric());
                 det.put("convex_iterations", convex.iterations());
+                det.put("convex_max_rank", Arrays.stream(run.convexRanks()).max().orElse(0)); // SVT-exact rank
                 det.put("zero_shot_objective", zero.objective());
                 det.put("zero_shot_test_metric", zero.testMetric());
                 det.put("targets", String.join(",", rep.targets()));

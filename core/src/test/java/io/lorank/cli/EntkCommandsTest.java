@@ -73,6 +73,9 @@ class EntkCommandsTest {
             assertEquals(0, gap, 1e-6 * rows.get(1).get("objective").asDouble(), "LoRA vs convex objective");
         }
         assertEquals(1, r.get("seeds").get(0).get("minimalCertifiedRank").asInt());
+        JsonNode cr = r.get("seeds").get(0).get("convexRanks");
+        assertEquals(2, cr.size(), "one SVT rank per target");
+        assertTrue(cr.get(0).asInt() + cr.get(1).asInt() >= 1, "a nonzero convex solution: " + cr);
         assertTrue(Files.exists(dir.resolve("lin/results.json")) && Files.exists(dir.resolve("lin/config.json")));
     }
 
