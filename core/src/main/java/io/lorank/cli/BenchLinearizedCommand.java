@@ -2,7 +2,7 @@ package io.lorank.cli;
 
 import io.lorank.cli.options.Converters;
 import io.lorank.entk.TorchFactoredOperator;
-import io.lorank.linearized.LinearizedBenchmark;
+import io.lorank.linearized.experiments.LinearizedBenchmark;
 import io.lorank.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

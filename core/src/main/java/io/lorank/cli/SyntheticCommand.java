@@ -1,9 +1,9 @@
 package io.lorank.cli;
 
 import io.lorank.cli.options.Converters;
-import io.lorank.linearized.LandscapeProbe;
+import io.lorank.linearized.experiments.LandscapeProbe;
 import io.lorank.linearized.Synthetic;
-import io.lorank.linearized.SyntheticExperiment;
+import io.lorank.linearized.experiments.SyntheticExperiment;
 import io.lorank.util.Finite;
 import io.lorank.util.Json;
 import picocli.CommandLine.Command;

@@ -1,4 +1,6 @@
-package io.lorank.linearized;
+package io.lorank.linearized.experiments;
+
+import io.lorank.linearized.*;
 
 import io.lorank.LorankException;
 import io.lorank.linearized.solvers.ConvexResult;
