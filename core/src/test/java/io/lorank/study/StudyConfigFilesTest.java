@@ -33,10 +33,11 @@ class StudyConfigFilesTest {
     @Test
     void issueGridsInDocs() {
         Path dir = Path.of("docs/studies");
-        // 5 tasks x 5 seeds x 2 heads; 5 tasks; 5 tasks x 2 λ x 5 seeds x 5 ranks (MNLI: KN = 144, paper-1 r = 17)
-        assertEquals(Map.of("eval", 50L, "bounds", 5L, "linearized", 250L),
+        // 5 tasks x 5 seeds x 2 heads; 5 tasks; kernel 5 tasks x 5 seeds (embedding);
+        // 5 tasks x 2 λ x 5 seeds x 5 ranks (MNLI: KN = 144, paper-1 r = 17)
+        assertEquals(Map.of("eval", 50L, "bounds", 5L, "kernel", 25L, "linearized", 250L),
                 cellsPerMode(StudyConfigFile.read(dir.resolve("issue11-linearized.yaml"))));
-        assertEquals(Map.of("eval", 40L, "bounds", 4L, "linearized", 200L),
+        assertEquals(Map.of("eval", 40L, "bounds", 4L, "kernel", 20L, "linearized", 200L),
                 cellsPerMode(StudyConfigFile.read(dir.resolve("issue11-linearized-encoders.yaml"))));
         // 5 tasks x 5 seeds x (6 ranks + full)
         assertEquals(Map.of("finetune", 175L), cellsPerMode(StudyConfigFile.read(dir.resolve("issue9-finetune.yaml"))));
