@@ -63,8 +63,25 @@ public final class LinearizedCommand implements Runnable {
             description = "lambda as fractions of lambda_max = ||grad F(0)||_op (e.g. 0.05,1e-4).")
     List<Double> lambdaFractions;
 
-    @Option(names = "--lora-iter", defaultValue = "2000", description = "LoRA (L-BFGS) iteration budget per solve.")
+    @Option(names = "--lora-iter", defaultValue = "2000", description = "LoRA iteration budget per solve (stops earlier when converged).")
     int loraIterations;
+
+    @Option(names = "--lora-method", defaultValue = "lbfgs", paramLabel = "lbfgs|gd",
+            converter = LoraMethodConverter.class,
+            description = "LoRA solver: L-BFGS, or gradient descent with Barzilai-Borwein steps (to compare optimizers).")
+    io.lorank.linearized.solvers.LoraSolverConfig.Method loraMethod;
+
+    /** lbfgs|gd, case-insensitive; anything else is a one-line error. */
+    static final class LoraMethodConverter implements CommandLine.ITypeConverter<io.lorank.linearized.solvers.LoraSolverConfig.Method> {
+        @Override
+        public io.lorank.linearized.solvers.LoraSolverConfig.Method convert(String v) {
+            return switch (v.trim().toLowerCase(Locale.ROOT)) {
+                case "lbfgs", "l-bfgs" -> io.lorank.linearized.solvers.LoraSolverConfig.Method.LBFGS;
+                case "gd" -> io.lorank.linearized.solvers.LoraSolverConfig.Method.GD;
+                default -> throw new CommandLine.TypeConversionException("'" + v + "' is not a LoRA method; expected lbfgs or gd");
+            };
+        }
+    }
 
     @Option(names = "--convex-iter", defaultValue = "3000", description = "Convex (FISTA) iteration budget per seed and lambda, warm-started from the best LoRA point (stops earlier at a relative duality gap of 1e-7).")
     int convexIterations;
@@ -94,7 +111,7 @@ public final class LinearizedCommand implements Runnable {
     @Override
     public void run() {
         LinearizedConfig cfg = new LinearizedConfig(model, task, head, binary, targets, shots, seeds, data, testCap,
-                ranks, lambdaFractions, loraIterations, convexIterations, chunk, maxLength, out);
+                ranks, lambdaFractions, loraIterations, loraMethod, convexIterations, chunk, maxLength, out);
         LinearizedReport r = LinearizedFineTuning.run(cfg);
         if (out != null) {
             Map<String, Object> c = new LinkedHashMap<>();

@@ -24,7 +24,8 @@ import java.util.List;
  * @param testCap         test examples kept (0: all; LM-Kernel-FT: 1000)
  * @param ranks           LoRA ranks (each ≥ 1); empty: 1, 2, 4, 8 and both papers' thresholds
  * @param lambdaFractions λ as fractions of λ_max = ‖∇F(0)‖_op, each in (0, 1]
- * @param loraIterations  LoRA (L-BFGS) iteration budget per solve
+ * @param loraIterations  LoRA iteration budget per solve
+ * @param loraMethod      LoRA solver: LBFGS (default) or GD (Barzilai–Borwein steps; to compare optimizers)
  * @param convexIterations convex (FISTA + SVT) budget per λ and seed
  * @param chunk           examples per forward in factor extraction (memory bound)
  * @param maxLength       tokens per input
@@ -32,8 +33,9 @@ import java.util.List;
  */
 public record LinearizedConfig(String model, String task, HeadKind head, boolean binary, String targets, int shots,
                                List<Integer> seeds, Path data, int testCap, List<Integer> ranks,
-                               List<Double> lambdaFractions, int loraIterations, int convexIterations, int chunk,
-                               int maxLength, Path out) {
+                               List<Double> lambdaFractions, int loraIterations,
+                               io.lorank.linearized.solvers.LoraSolverConfig.Method loraMethod, int convexIterations,
+                               int chunk, int maxLength, Path out) {
     public LinearizedConfig {
         if (model == null || model.isBlank() || task == null || task.isBlank() || head == null) {
             throw new LorankException("linearized: --model, --task and --head are required");
@@ -68,6 +70,13 @@ public record LinearizedConfig(String model, String task, HeadKind head, boolean
             throw new LorankException("--lora-iter / --convex-iter: " + loraIterations + " / " + convexIterations
                     + " are not allowed; expected >= 1");
         }
+        if (loraMethod == null) {
+            loraMethod = io.lorank.linearized.solvers.LoraSolverConfig.Method.LBFGS;
+        }
+        if (loraMethod != io.lorank.linearized.solvers.LoraSolverConfig.Method.LBFGS
+                && loraMethod != io.lorank.linearized.solvers.LoraSolverConfig.Method.GD) {
+            throw new LorankException("--lora-method: " + loraMethod + " is not allowed; expected lbfgs or gd (full-batch methods)");
+        }
         if (chunk < 1) {
             throw new LorankException("--chunk: " + chunk + " is not allowed; expected >= 1 examples per forward");
         }
@@ -82,7 +91,8 @@ public record LinearizedConfig(String model, String task, HeadKind head, boolean
     /** Defaults: query,value, 16 shots, LM-BFF's seeds, test capped at 1,000, default ranks, λ = 0.05·λ_max. */
     public static LinearizedConfig defaults(String model, String task, HeadKind head) {
         return new LinearizedConfig(model, task, head, false, TargetSelection.DEFAULT, 16, FewShotSampler.DEFAULT_SEEDS,
-                null, FewShotSampler.TEST_CAP, List.of(), List.of(0.05), 2000, 3000, FactorExtractor.DEFAULT_CHUNK,
+                null, FewShotSampler.TEST_CAP, List.of(), List.of(0.05), 2000,
+                io.lorank.linearized.solvers.LoraSolverConfig.Method.LBFGS, 3000, FactorExtractor.DEFAULT_CHUNK,
                 Backbone.DEFAULT_MAX_LENGTH, null);
     }
 

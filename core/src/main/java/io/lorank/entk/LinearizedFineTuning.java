@@ -212,7 +212,7 @@ public final class LinearizedFineTuning {
             try (Progress pr = Progress.start("seed " + s.seed() + " LoRA ranks " + ranks, ranks.size())) {
                 for (int r : ranks) {
                     LoraResult res = LoraSolver.solve(p, LoraSolverConfig.defaults(r)
-                            .withMethod(LoraSolverConfig.Method.LBFGS, 1.0)
+                            .withMethod(cfg.loraMethod(), 1.0)
                             .withMaxIterations(cfg.loraIterations()).withSeed(s.seed()));
                     note(String.format(java.util.Locale.ROOT, "seed %d λ/λmax %.3g LoRA r=%d: %s after %d iterations, %.1f s",
                             s.seed(), fraction, r, res.status(), res.iterations(), res.seconds()));
