@@ -87,10 +87,10 @@ public final class LoraSolver {
         long t0 = System.nanoTime();
         boolean[] frozen = frozenMask(start, cfg.freezeA());
         return switch (cfg.method()) {
-            case GD -> gd(p, cfg, start, frozen, t0);
+            case GD -> descent(p, cfg, start, frozen, t0, false);
             case ADAM -> adam(p, cfg, start, frozen, t0);
             case SGD -> sgd(p, cfg, start, frozen, t0);
-            case LBFGS -> lbfgs(p, cfg, start, frozen, t0);
+            case LBFGS -> descent(p, cfg, start, frozen, t0, true);
         };
     }
 
@@ -118,84 +118,23 @@ public final class LoraSolver {
         return s;
     }
 
-    private static LoraResult gd(LinearizedProblem p, LoraSolverConfig cfg, LoraFactors start, boolean[] frozen, long t0) {
-        double[] x = start.flatten();
-        LoraFactors xf = start.copy();
-        Evaluation e = evaluate(p, xf, null);
-        double[] g = gradient(p, xf, e.residual());
-        double h = e.objective();
-        double[] curve = new double[cfg.maxIterations() + 1];
-        curve[0] = h;
-        double eta = cfg.learningRate();
-        int calm = 0;
-        SolverStatus status = SolverStatus.MAX_ITER;
-        int it = 0;
-        double gn2 = maskedNorm2(g, frozen);
-        while (it < cfg.maxIterations()) {
-            if (!Double.isFinite(h)) {
-                status = SolverStatus.DIVERGED;
-                break;
-            }
-            if (Math.sqrt(gn2) <= cfg.gradientTolerance()) {
-                status = SolverStatus.CONVERGED;
-                break;
-            }
-            double[] xt = new double[x.length];
-            LoraFactors trial;
-            Evaluation et;
-            while (true) {
-                for (int j = 0; j < x.length; j++) {
-                    xt[j] = frozen[j] ? x[j] : x[j] - eta * g[j];
-                }
-                trial = xf.like(xt);
-                et = evaluate(p, trial, null);
-                if (et.objective() <= h - 1e-4 * eta * gn2 || eta < 1e-30) {
-                    break;
-                }
-                eta *= 0.5;
-            }
-            if (!(et.objective() <= h)) { // stalled at rounding level: no representable descent left
-                status = SolverStatus.CONVERGED;
-                break;
-            }
-            it++;
-            double rel = Math.abs(h - et.objective()) / Math.max(Math.abs(et.objective()), 1e-12);
-            double[] gNew = gradient(p, trial, et.residual());
-            // next trial step: Barzilai–Borwein (s·s / s·y) when the curvature along the step is positive, else grow
-            double ss = 0;
-            double sy = 0;
-            for (int j = 0; j < x.length; j++) {
-                if (!frozen[j]) {
-                    double sj = xt[j] - x[j];
-                    ss += sj * sj;
-                    sy += sj * (gNew[j] - g[j]);
-                }
-            }
-            eta = sy > 0 ? Math.min(ss / sy, 1e3 * eta + 1e-300) : 1.5 * eta;
-            x = xt;
-            xf = trial;
-            h = et.objective();
-            curve[it] = h;
-            g = gNew;
-            gn2 = maskedNorm2(g, frozen);
-            calm = rel <= cfg.relativeTolerance() ? calm + 1 : 0;
-            if (calm >= REL_PATIENCE) {
-                status = SolverStatus.CONVERGED;
-                break;
-            }
-        }
-        return new LoraResult(xf, h, Arrays.copyOf(curve, it + 1), it, status, Math.sqrt(gn2), seconds(t0));
-    }
-
     /**
-     * L-BFGS (Nocedal &amp; Wright, Alg. 7.4) with {@link #LBFGS_MEMORY} pairs and Armijo backtracking from the unit
-     * step. Why: on real eNTK problems GD with Barzilai–Borwein steps needs thousands of iterations to reach the
-     * certificate's 1e-6 relative gap (the curvature spans many orders of magnitude); the quasi-Newton direction
-     * takes that spread out. Pairs with too little curvature (sᵀy ≤ 1e-12·‖s‖‖y‖) are skipped, and a direction
-     * that is not a descent direction resets the memory to −∇h. The first step is {@code learningRate}/‖∇h‖ capped
-     * at {@code learningRate}.
+     * Full-batch descent with monotone Armijo backtracking, the direction and first trial step set by the method:
+     * <ul>
+     *   <li>GD: −∇h; trial step {@code learningRate}, then Barzilai–Borwein (s·s / s·y) when the curvature along the
+     *       last step is positive, else 1.5× the last step;</li>
+     *   <li>L-BFGS (Nocedal &amp; Wright, Alg. 7.4): the two-loop direction over {@link #LBFGS_MEMORY} pairs, unit
+     *       trial step (first step {@code learningRate}/‖∇h‖ capped at {@code learningRate}). Why: on real eNTK
+     *       problems GD needs thousands of iterations to reach the certificate's 1e-6 relative gap (the curvature
+     *       spans many orders of magnitude); the quasi-Newton direction takes that spread out. Pairs with too little
+     *       curvature (sᵀy ≤ 1e-12·‖s‖‖y‖) are skipped, and a direction that is not a descent direction, or a step
+     *       that finds no decrease, resets the memory to −∇h once.</li>
+     * </ul>
+     * Stops when ‖∇h‖ ≤ gradientTolerance, when no representable descent is left, or after 10 consecutive relative
+     * changes ≤ relativeTolerance (CONVERGED); DIVERGED on a non-finite objective.
      */
-    private static LoraResult lbfgs(LinearizedProblem p, LoraSolverConfig cfg, LoraFactors start, boolean[] frozen, long t0) {
+    private static LoraResult descent(LinearizedProblem p, LoraSolverConfig cfg, LoraFactors start, boolean[] frozen,
+                                      long t0, boolean quasiNewton) {
         int dim = start.size();
         double[] x = start.flatten();
         LoraFactors xf = start.copy();
@@ -204,6 +143,7 @@ public final class LoraSolver {
         double h = e.objective();
         double[] curve = new double[cfg.maxIterations() + 1];
         curve[0] = h;
+        double eta = cfg.learningRate(); // GD's next trial step
         double[][] sMem = new double[LBFGS_MEMORY][];
         double[][] yMem = new double[LBFGS_MEMORY][];
         double[] rho = new double[LBFGS_MEMORY];
@@ -222,27 +162,28 @@ public final class LoraSolver {
                 status = SolverStatus.CONVERGED;
                 break;
             }
-            double[] d = twoLoop(g, sMem, yMem, rho, stored, newest);
+            double[] d = quasiNewton ? twoLoop(g, sMem, yMem, rho, stored, newest) : negate(g);
             double slope = LoraFactors.dot(g, d, dim);
-            if (!(slope < 0)) { // not a descent direction (rounding): forget the curvature pairs
+            if (quasiNewton && !(slope < 0)) { // not a descent direction (rounding): forget the curvature pairs
                 stored = 0;
                 d = negate(g);
                 slope = -gn2;
             }
-            double eta = stored == 0 ? Math.min(cfg.learningRate(), cfg.learningRate() / Math.sqrt(gn2)) : 1.0;
+            double step = !quasiNewton ? eta
+                    : stored == 0 ? Math.min(cfg.learningRate(), cfg.learningRate() / Math.sqrt(gn2)) : 1.0;
             double[] xt = new double[dim];
             LoraFactors trial;
             Evaluation et;
             while (true) {
                 for (int j = 0; j < dim; j++) {
-                    xt[j] = x[j] + eta * d[j];
+                    xt[j] = x[j] + step * d[j];
                 }
                 trial = xf.like(xt);
                 et = evaluate(p, trial, null);
-                if (et.objective() <= h + 1e-4 * eta * slope || eta < 1e-30) {
+                if (et.objective() <= h + 1e-4 * step * slope || step < 1e-30) {
                     break;
                 }
-                eta *= 0.5;
+                step *= 0.5;
             }
             if (!(et.objective() <= h)) { // no representable descent left
                 if (stored > 0) { // the memory may be stale: retry once along −∇h
@@ -261,13 +202,18 @@ public final class LoraSolver {
                 sv[j] = xt[j] - x[j];
                 yv[j] = gNew[j] - g[j];
             }
+            double ss = LoraFactors.dot(sv, sv, dim);
             double sy = LoraFactors.dot(sv, yv, dim);
-            if (sy > 1e-12 * Math.sqrt(LoraFactors.dot(sv, sv, dim) * LoraFactors.dot(yv, yv, dim))) {
-                newest = (newest + 1) % LBFGS_MEMORY;
-                sMem[newest] = sv;
-                yMem[newest] = yv;
-                rho[newest] = 1 / sy;
-                stored = Math.min(stored + 1, LBFGS_MEMORY);
+            if (quasiNewton) {
+                if (sy > 1e-12 * Math.sqrt(ss * LoraFactors.dot(yv, yv, dim))) {
+                    newest = (newest + 1) % LBFGS_MEMORY;
+                    sMem[newest] = sv;
+                    yMem[newest] = yv;
+                    rho[newest] = 1 / sy;
+                    stored = Math.min(stored + 1, LBFGS_MEMORY);
+                }
+            } else {
+                eta = sy > 0 ? Math.min(ss / sy, 1e3 * step + 1e-300) : 1.5 * step;
             }
             x = xt;
             xf = trial;
