@@ -90,6 +90,10 @@ public final class LinearizedCommand implements Runnable {
             description = "Examples per forward in factor extraction (bounds memory).")
     int chunk;
 
+    @Option(names = "--factor-dtype", defaultValue = "fp32", paramLabel = "fp32|bf16",
+            description = "Train factors in fp32, or rounded to bf16 (half the cached bytes; test factors stay fp32).")
+    String factorDtype;
+
     @Option(names = "--data", paramLabel = "DIR", description = "Data folder (default ../shared/data).")
     Path data;
 
@@ -111,7 +115,8 @@ public final class LinearizedCommand implements Runnable {
     @Override
     public void run() {
         LinearizedConfig cfg = new LinearizedConfig(model, task, head, binary, targets, shots, seeds, data, testCap,
-                ranks, lambdaFractions, loraIterations, loraMethod, convexIterations, chunk, maxLength, out);
+                ranks, lambdaFractions, loraIterations, loraMethod, convexIterations, chunk, maxLength,
+                io.lorank.entk.FactorDtype.parse(factorDtype), out);
         LinearizedReport r = LinearizedFineTuning.run(cfg);
         if (out != null) {
             Map<String, Object> c = new LinkedHashMap<>();

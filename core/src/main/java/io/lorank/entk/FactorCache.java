@@ -68,11 +68,21 @@ public final class FactorCache {
             return o.toString();
         }
 
-        /** The key of the given examples' factors. */
+        /** The key of the given examples' fp32 factors. */
         public static Key of(String modelSha256, String task, int shots, int seed, List<Example> examples,
                              List<LinearTarget> targets, String head, int outputs, int maxLength) {
+            return of(modelSha256, task, shots, seed, examples, targets, head, outputs, maxLength, FactorDtype.FP32);
+        }
+
+        /** The key of the given examples' factors stored in {@code dtype}. */
+        public static Key of(String modelSha256, String task, int shots, int seed, List<Example> examples,
+                             List<LinearTarget> targets, String head, int outputs, int maxLength, FactorDtype dtype) {
             return new Key(modelSha256, task, shots, seed, FactorCache.examplesSha256(examples),
-                    targets.stream().map(LinearTarget::name).toList(), head, outputs, "fp32", maxLength);
+                    targets.stream().map(LinearTarget::name).toList(), head, outputs, dtype.label(), maxLength);
+        }
+
+        boolean bf16() {
+            return FactorDtype.BF16.label().equals(dtype);
         }
     }
 
@@ -143,8 +153,8 @@ public final class FactorCache {
             float[][] x = new float[nt][];
             float[][] d = new float[nt][];
             for (int l = 0; l < nt; l++) {
-                x[l] = readFloats(in, (long) off[n] * targets.get(l).in());
-                d[l] = readFloats(in, (long) k * off[n] * targets.get(l).out());
+                x[l] = readFloats(in, (long) off[n] * targets.get(l).in(), key.bf16());
+                d[l] = readFloats(in, (long) k * off[n] * targets.get(l).out(), key.bf16());
             }
             double[][] f0 = new double[n][k];
             for (int i = 0; i < n; i++) {
@@ -185,8 +195,8 @@ public final class FactorCache {
                 out.writeInt(o);
             }
             for (int l = 0; l < f.targets().size(); l++) {
-                writeFloats(out, f.x()[l]);
-                writeFloats(out, f.d()[l]);
+                writeFloats(out, f.x()[l], key.bf16());
+                writeFloats(out, f.d()[l], key.bf16());
             }
             for (double[] row : x.f0()) {
                 for (double v : row) {
@@ -197,20 +207,35 @@ public final class FactorCache {
         });
     }
 
-    private static void writeFloats(DataOutputStream out, float[] a) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(a.length * 4).order(ByteOrder.BIG_ENDIAN);
-        b.asFloatBuffer().put(a);
+    /** fp32, or bf16 (the top 16 bits after rounding: the caller stores bf16-rounded factors, so nothing is lost). */
+    private static void writeFloats(DataOutputStream out, float[] a, boolean bf16) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(a.length * (bf16 ? 2 : 4)).order(ByteOrder.BIG_ENDIAN);
+        if (bf16) {
+            for (float v : a) {
+                b.putShort(io.lorank.linearized.Bf16.bits(v));
+            }
+        } else {
+            b.asFloatBuffer().put(a);
+        }
         out.write(b.array());
     }
 
-    private static float[] readFloats(DataInputStream in, long count) throws IOException {
-        if (count > Integer.MAX_VALUE / 4) {
-            throw new IOException("factor array of " + count + " floats is too large for this format");
+    private static float[] readFloats(DataInputStream in, long count, boolean bf16) throws IOException {
+        int width = bf16 ? 2 : 4;
+        if (count > Integer.MAX_VALUE / width) {
+            throw new IOException("factor array of " + count + " values is too large for this format");
         }
-        byte[] bytes = new byte[(int) count * 4];
+        byte[] bytes = new byte[(int) count * width];
         in.readFully(bytes);
         float[] a = new float[(int) count];
-        ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN).asFloatBuffer().get(a);
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
+        if (bf16) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = io.lorank.linearized.Bf16.value(buf.getShort());
+            }
+        } else {
+            buf.asFloatBuffer().get(a);
+        }
         return a;
     }
 

@@ -29,13 +29,14 @@ import java.util.List;
  * @param convexIterations convex (FISTA + SVT) budget per λ and seed
  * @param chunk           examples per forward in factor extraction (memory bound)
  * @param maxLength       tokens per input
+ * @param factorDtype     train factors in fp32 (default) or rounded to bf16 (half the cache; test factors stay fp32)
  * @param out             folder for config.json and results.json; null: write nothing
  */
 public record LinearizedConfig(String model, String task, HeadKind head, boolean binary, String targets, int shots,
                                List<Integer> seeds, Path data, int testCap, List<Integer> ranks,
                                List<Double> lambdaFractions, int loraIterations,
                                io.lorank.linearized.solvers.LoraSolverConfig.Method loraMethod, int convexIterations,
-                               int chunk, int maxLength, Path out) {
+                               int chunk, int maxLength, FactorDtype factorDtype, Path out) {
     public LinearizedConfig {
         if (model == null || model.isBlank() || task == null || task.isBlank() || head == null) {
             throw new LorankException("linearized: --model, --task and --head are required");
@@ -70,6 +71,9 @@ public record LinearizedConfig(String model, String task, HeadKind head, boolean
             throw new LorankException("--lora-iter / --convex-iter: " + loraIterations + " / " + convexIterations
                     + " are not allowed; expected >= 1");
         }
+        if (factorDtype == null) {
+            factorDtype = FactorDtype.FP32;
+        }
         if (loraMethod == null) {
             loraMethod = io.lorank.linearized.solvers.LoraSolverConfig.Method.LBFGS;
         }
@@ -93,7 +97,7 @@ public record LinearizedConfig(String model, String task, HeadKind head, boolean
         return new LinearizedConfig(model, task, head, false, TargetSelection.DEFAULT, 16, FewShotSampler.DEFAULT_SEEDS,
                 null, FewShotSampler.TEST_CAP, List.of(), List.of(0.05), 2000,
                 io.lorank.linearized.solvers.LoraSolverConfig.Method.LBFGS, 3000, FactorExtractor.DEFAULT_CHUNK,
-                Backbone.DEFAULT_MAX_LENGTH, null);
+                Backbone.DEFAULT_MAX_LENGTH, FactorDtype.FP32, null);
     }
 
     /** Scale of the embedding prompt head. */

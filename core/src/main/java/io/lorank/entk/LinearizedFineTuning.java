@@ -159,12 +159,17 @@ public final class LinearizedFineTuning {
         long t0 = System.nanoTime();
         FactorExtractor ex = new FactorExtractor(head, bb.encoder(), targets, cfg.binary(), cfg.chunk(),
                 FactorExtractor.Mode.REPEAT_BATCH);
-        java.util.function.Supplier<FactorExtractor.Extraction> extract = () -> ex.extract(s.train(), "seed " + s.seed() + " train");
+        java.util.function.Supplier<FactorExtractor.Extraction> extract = () -> {
+            FactorExtractor.Extraction x = ex.extract(s.train(), "seed " + s.seed() + " train");
+            return cfg.factorDtype() == FactorDtype.BF16
+                    ? new FactorExtractor.Extraction(x.factors().roundedToBf16(), x.f0()) : x;
+        };
         // the probe head is fitted per seed, so its factors are not cached (its weights are not in the key)
         java.util.Optional<FactorCache> cache = cfg.head() == HeadKind.PROBE ? java.util.Optional.empty() : FactorCache.configured();
         FactorExtractor.Extraction train = cache.isEmpty() ? extract.get() : cache.get().getOrExtract(
                 FactorCache.Key.of(modelSha, task.name(), cfg.shots(), s.seed(), s.train(), targets,
-                        headKey(cfg.head(), cfg.binary(), cfg.scale()), ex.outputs(), bb.maxLength()), extract, null);
+                        headKey(cfg.head(), cfg.binary(), cfg.scale()), ex.outputs(), bb.maxLength(), cfg.factorDtype()),
+                extract, null);
         double extractSeconds = (System.nanoTime() - t0) / 1e9;
         GradientFactors f = train.factors();
         int k = f.outputs();
@@ -254,7 +259,7 @@ public final class LinearizedFineTuning {
                 solutions.add(new Solution(si, fi, "r=" + r, res.point().b(), res.point().a()));
             }
             pending.add(new Pending(s.seed(), fraction, lambdaMax, p.lambda(), rows, convex.ranks().clone(),
-                    f.storedBytes() / 1048576.0,
+                    f.storedBytes() * (cfg.factorDtype() == FactorDtype.BF16 ? 0.5 : 1.0) / 1048576.0,
                     extractSeconds));
         }
     }

@@ -49,6 +49,22 @@ public record GradientFactors(List<LinearTarget> targets, int outputs, int[] off
         }
     }
 
+    /**
+     * These factors with every X and D value rounded to bfloat16 (8 exponent and 8 significand bits, round to
+     * nearest even; ±0, ±inf and NaN kept), still held as float arrays: the values a bf16 store holds, relative
+     * error ≤ 2⁻⁸ per value. The option halves a stored factor set; its effect on the Gram, λ_max and the solutions
+     * is measured in RESULTS.md and BENCHMARKS.md, never assumed.
+     */
+    public GradientFactors roundedToBf16() {
+        float[][] xs = new float[x.length][];
+        float[][] ds = new float[d.length][];
+        for (int l = 0; l < x.length; l++) {
+            xs[l] = Bf16.round(x[l]);
+            ds[l] = Bf16.round(d[l]);
+        }
+        return new GradientFactors(targets, outputs, offsets.clone(), xs, ds);
+    }
+
     /** N: examples. */
     public int examples() {
         return offsets.length - 1;

@@ -72,7 +72,8 @@ public final class LinearizedCellRunner implements CellRunner {
         LinearizedConfig cfg = new LinearizedConfig(s.model(), s.task(), HeadKind.parse(s.head()), false,
                 s.stringOption("targets", d.targets()), s.shots(), seeds, ctx.data(), s.intOption("test_cap", d.testCap()),
                 ranks, List.of(s.lambdaFraction()), s.intOption("lora_iterations", d.loraIterations()), d.loraMethod(),
-                s.intOption("convex_iterations", d.convexIterations()), d.chunk(), s.intOption("max_length", d.maxLength()), null);
+                s.intOption("convex_iterations", d.convexIterations()), d.chunk(), s.intOption("max_length", d.maxLength()),
+                d.factorDtype(), null);
         LinearizedReport rep = LinearizedFineTuning.run(cfg);
         String sha = ModelSource.load(s.model()).sha256();
         String metric = io.lorank.eval.Evaluation.resolveTask(s.task()).metric().shortName(); // as mode eval and finetune

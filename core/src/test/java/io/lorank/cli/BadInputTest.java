@@ -65,6 +65,7 @@ class BadInputTest {
                 row(Kind.USER_ERROR_NOT_BUG, 1, "--shots: 0 is not allowed", "linearized", "--task", "wordnet-binary", "--shots", "0"),
                 row(Kind.USER_ERROR_NOT_BUG, 1, "--ranks: 0 is not allowed", "linearized", "--task", "wordnet-binary", "--ranks", "2,0"),
                 row(Kind.USER_ERROR_NOT_BUG, 2, "'adam' is not a LoRA method; expected lbfgs or gd", "linearized", "--task", "wordnet-binary", "--lora-method", "adam"),
+                row(Kind.USER_ERROR_NOT_BUG, 1, "--factor-dtype: 'fp16' is not a factor dtype; expected fp32 or bf16", "linearized", "--task", "wordnet-binary", "--factor-dtype", "fp16"),
                 row(Kind.USER_ERROR_NOT_BUG, 1, "--shots: 0 is not allowed", "ntk", "--task", "wordnet-binary", "--seed", "13", "--shots", "0", "--out", "/tmp/lorank-entk-never"),
                 row(Kind.USER_ERROR_NOT_BUG, 1, "'no.such.module' names no Linear module of this encoder; choose from", "ntk", "--task", "wordnet-binary", "--seed", "13", "--targets", "no.such.module", "--out", "/tmp/lorank-entk-never"),
                 row(Kind.USER_ERROR_NOT_BUG, 1, "--head mlm: all-minilm-l6-v2 has no masked-LM head", "ntk", "--task", "wordnet-binary", "--seed", "13", "--head", "mlm", "--out", "/tmp/lorank-entk-never"),

@@ -149,4 +149,25 @@ class FactorCacheTest {
             }
         }
     }
+
+    @Test
+    void bf16FactorsAreStoredInHalfTheBytesAndReadBackExactly(@TempDir Path dir) throws IOException {
+        FactorCache cache = new FactorCache(dir);
+        FactorExtractor.Extraction fp32 = extraction(5);
+        FactorExtractor.Extraction bf16 = new FactorExtractor.Extraction(fp32.factors().roundedToBf16(), fp32.f0());
+        FactorCache.Key k32 = key("m", 13, TRAIN, TARGETS, "embedding");
+        FactorCache.Key k16 = FactorCache.Key.of("m", "SST-2", 16, 13, TRAIN, TARGETS, "embedding", 2, 256, FactorDtype.BF16);
+        assertNotEquals(cache.file(k32), cache.file(k16), "the dtype is part of the key");
+        cache.write(k32, fp32);
+        cache.write(k16, bf16);
+        assertFalse(cache.read(k16).isEmpty());
+        assertSame(bf16, cache.read(k16).orElseThrow()); // bitwise: the rounded values survive the 16-bit store
+        long floats = 0;
+        for (int l = 0; l < 2; l++) {
+            floats += fp32.factors().x()[l].length + fp32.factors().d()[l].length;
+        }
+        long size32 = Files.size(cache.file(k32));
+        long size16 = Files.size(cache.file(k16));
+        assertEquals(2 * floats, size32 - size16, "2 bytes saved per stored value");
+    }
 }
