@@ -137,8 +137,8 @@ public final class LinearizedCommand implements Runnable {
         w.printf(Locale.ROOT, "  thresholds: paper 1 r=%d (r(r+1)/2 > KN), paper 2 r=%s (C*=1.35), sqrt(2KN)=%.1f%n",
                 r.paper1Rank(), r.paper2Rank() == null ? "unattainable" : r.paper2Rank(), r.sqrt2kn());
         for (LinearizedReport.SeedRun s : r.seeds()) {
-            w.printf(Locale.ROOT, "  seed %d, lambda %.3g lambda_max = %.4g (factors %.1f MiB, %.1f s)%n", s.seed(),
-                    s.lambdaFraction(), s.lambda(), s.trainFactorMiB(), s.extractSeconds());
+            w.printf(Locale.ROOT, "  seed %d, lambda = %.3g x lambda_max = %.4g (lambda_max %.4g; factors %.1f MiB, %.1f s)%n",
+                    s.seed(), s.lambdaFraction(), s.lambda(), s.lambdaMax(), s.trainFactorMiB(), s.extractSeconds());
             for (LinearizedReport.Row row : s.rows()) {
                 w.printf(Locale.ROOT, "    %-10s obj %.6f  gap %-10s %-22s test %5.1f  (%d it)%n", row.label(),
                         row.objective(), Double.isNaN(row.gapToConvex()) ? "-" : String.format(Locale.ROOT, "%.2e", row.gapToConvex()),

@@ -1,5 +1,7 @@
 package io.lorank.encoder;
 
+import io.lorank.engine.GradSafe;
+
 import ai.djl.ndarray.NDArray;
 import io.lorank.model.HiddenAct;
 
@@ -15,7 +17,8 @@ final class Activations {
             // libtorch's gelu with the default approximate="none": x·Φ(x) via erf, as HF "gelu" (checked vs ONNX Erf)
             case GELU -> x.getNDArrayInternal().gelu();
             // HF NewGELUActivation: 0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))
-            case GELU_TANH -> x.mul(0.5).mul(x.pow(3).mul(0.044715).add(x).mul(SQRT_2_OVER_PI).tanh().add(1));
+            case GELU_TANH -> GradSafe.times(x, 0.5).mul(GradSafe.times(
+                    GradSafe.times(GradSafe.power(x, 3), 0.044715).add(x), SQRT_2_OVER_PI).tanh().add(1));
             case RELU -> x.getNDArrayInternal().relu();
         };
     }

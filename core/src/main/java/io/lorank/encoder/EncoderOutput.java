@@ -30,7 +30,7 @@ public record EncoderOutput(List<NDArray> hiddenStates, NDArray mask, NDArray po
     public NDArray mean() {
         NDArray m = mask.expandDims(2);                                  // [B, T, 1]
         NDArray sum = last().mul(m).sum(new int[] {1});                  // [B, d]
-        NDArray count = m.sum(new int[] {1}).maximum(1e-9f);             // [B, 1]
+        NDArray count = io.lorank.engine.GradSafe.atLeast(m.sum(new int[] {1}), 1e-9);             // [B, 1]
         return sum.div(count);                                           // [B, d]
     }
 

@@ -1,5 +1,7 @@
 package io.lorank.encoder;
 
+import io.lorank.engine.GradSafe;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
@@ -33,7 +35,7 @@ public final class SelfAttention extends HfBlock {
     public NDArray forward(NDArray x, NDArray maskBias, LinearTaps taps) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
-        NDArray q = split(query.forward(x, taps), b, t).mul(scale);       // [B, H, T, h] / sqrt(h)
+        NDArray q = GradSafe.times(split(query.forward(x, taps), b, t), scale); // [B, H, T, h] / sqrt(h)
         NDArray k = split(key.forward(x, taps), b, t);                    // [B, H, T, h]
         NDArray v = split(value.forward(x, taps), b, t);                  // [B, H, T, h]
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2))                // [B, H, T, T]

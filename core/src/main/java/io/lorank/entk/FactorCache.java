@@ -42,7 +42,7 @@ import java.util.function.Supplier;
  */
 public final class FactorCache {
     private static final int MAGIC = 0x4C524B46; // "LRKF"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2; // 2: factors extracted with GradSafe (version-1 files had query D = 0)
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What identifies a set of factors. {@code examplesSha256} hashes ids, texts and labels in order. */

@@ -139,7 +139,7 @@ public final class Trainer {
             onehot[i * c + batch.get(i).label()] = 1;
         }
         NDArray y = m.create(onehot, new Shape(batch.size(), c)).toType(logits.getDataType(), false);
-        return logits.logSoftmax(1).mul(y).sum().neg().div(batch.size());
+        return io.lorank.engine.GradSafe.dividedBy(logits.logSoftmax(1).mul(y).sum().neg(), batch.size());
     }
 
     /** The task metric of the head on {@code examples} at the current weights. */

@@ -89,7 +89,7 @@ public final class PooledFeatures {
     private NDArray normalizedPooled(TokenBatch tb, NDManager m, io.lorank.encoder.LinearTaps taps) {
         Encoder enc = backbone.encoder();
         NDArray p = enc.forward(EncoderInput.of(tb, enc.config(), m), taps).pooled(backbone.pooling());   // [B, d]
-        return p.div(p.norm(new int[] {1}, true).maximum(1e-12f));                                // [B, d]
+        return p.div(io.lorank.engine.GradSafe.atLeast(p.norm(new int[] {1}, true), 1e-12));                                // [B, d]
     }
 
     /** φ of many examples [N][d], batched by length, with a progress bar for large sets (no gradients). */

@@ -40,7 +40,7 @@ public final class LoraLinear implements LinearAdapter {
     @Override
     public NDArray apply(NDArray x) {
         NDArray in = training && dropout > 0 ? x.mul(mask(x)) : x;
-        return in.matMul(a.transpose()).matMul(b.transpose()).mul(scaling);                 // [..., m]
+        return io.lorank.engine.GradSafe.times(in.matMul(a.transpose()).matMul(b.transpose()), scaling); // [..., m]
     }
 
     /** Inverted dropout mask like x: 0 with probability p, else 1/(1−p). */
@@ -50,12 +50,13 @@ public final class LoraLinear implements LinearAdapter {
         for (int i = 0; i < m.length; i++) {
             m[i] = rng.nextDouble() < dropout ? 0f : keep;
         }
-        return x.getManager().create(m, x.getShape()).toType(x.getDataType(), false);
+        // owned copy: autograd saves the mask for the backward, after the layer's NDScope has closed this array
+        return io.lorank.engine.GradSafe.owned(x.getManager().create(m, x.getShape()).toType(x.getDataType(), false));
     }
 
     /** ΔW = s · B A [m, n], a new array in A's manager (no gradient recorded outside a collector). */
     public NDArray deltaWeight() {
-        return b.matMul(a).mul(scaling);
+        return io.lorank.engine.GradSafe.times(b.matMul(a), scaling);
     }
 
     void setTraining(boolean on) {
