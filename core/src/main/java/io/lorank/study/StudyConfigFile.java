@@ -68,39 +68,24 @@ public final class StudyConfigFile {
         }
         Reader r = new Reader(file, root, KEYS, "");
         StudyConfig.Synthetic syn = null;
-        if (root.get("synthetic") != null) {
-            if (!(root.get("synthetic") instanceof Map)) {
-                throw new LorankException(file + ": key 'synthetic' must be a mapping of " + String.join(", ", SYNTHETIC_KEYS));
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> sm = (Map<String, Object>) root.get("synthetic");
-            Reader s = new Reader(file, sm, SYNTHETIC_KEYS, "synthetic.");
+        Reader s = block(file, root, "synthetic", SYNTHETIC_KEYS);
+        if (s != null) {
             StudyConfig.Synthetic d = StudyConfig.Synthetic.defaults();
             syn = new StudyConfig.Synthetic(s.integer("m", d.m()), s.integer("n", d.n()),
                     s.integer("examples", d.examples()), s.integer("outputs", d.outputs()),
                     s.integer("planted_rank", d.plantedRank()), s.string("loss", d.loss()), s.integer("inits", d.inits()));
         }
         StudyConfig.Linearized lin = null;
-        if (root.get("linearized") != null) {
-            if (!(root.get("linearized") instanceof Map)) {
-                throw new LorankException(file + ": key 'linearized' must be a mapping of " + String.join(", ", LINEARIZED_KEYS));
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> lm = (Map<String, Object>) root.get("linearized");
-            Reader l = new Reader(file, lm, LINEARIZED_KEYS, "linearized.");
+        Reader l = block(file, root, "linearized", LINEARIZED_KEYS);
+        if (l != null) {
             StudyConfig.Linearized d = StudyConfig.Linearized.defaults();
             lin = new StudyConfig.Linearized(l.integer("lora_iterations", d.loraIterations()),
                     l.integer("convex_iterations", d.convexIterations()), l.bool("paper1_rank", d.paper1Rank()),
                     l.strings("heads", d.heads()));
         }
         StudyConfig.Finetune ft = null;
-        if (root.get("finetune") != null) {
-            if (!(root.get("finetune") instanceof Map)) {
-                throw new LorankException(file + ": key 'finetune' must be a mapping of " + String.join(", ", FINETUNE_KEYS));
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> fm = (Map<String, Object>) root.get("finetune");
-            Reader f = new Reader(file, fm, FINETUNE_KEYS, "finetune.");
+        Reader f = block(file, root, "finetune", FINETUNE_KEYS);
+        if (f != null) {
             StudyConfig.Finetune d = StudyConfig.Finetune.defaults();
             try {
                 ft = new StudyConfig.Finetune(f.integers("ranks", d.ranks()), f.bool("full", d.full()),
@@ -112,13 +97,8 @@ public final class StudyConfigFile {
             }
         }
         StudyConfig.Kernel ker = null;
-        if (root.get("kernel") != null) {
-            if (!(root.get("kernel") instanceof Map)) {
-                throw new LorankException(file + ": key 'kernel' must be a mapping of " + String.join(", ", KERNEL_KEYS));
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> km = (Map<String, Object>) root.get("kernel");
-            Reader k = new Reader(file, km, KERNEL_KEYS, "kernel.");
+        Reader k = block(file, root, "kernel", KERNEL_KEYS);
+        if (k != null) {
             try {
                 ker = new StudyConfig.Kernel(k.strings("heads", List.of()), k.string("solver", "lstsq"));
             } catch (LorankException e) {
@@ -134,6 +114,20 @@ public final class StudyConfigFile {
         } catch (LorankException e) {
             throw new LorankException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The mode block {@code key} as a checked mapping, or null when absent. */
+    private static Reader block(Path file, Map<String, Object> root, String key, List<String> keys) {
+        Object v = root.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Map)) {
+            throw new LorankException(file + ": key '" + key + "' must be a mapping of " + String.join(", ", keys));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) v;
+        return new Reader(file, m, keys, key + ".");
     }
 
     /** Typed access to one mapping with key checks. */
