@@ -80,6 +80,25 @@ class EntkCommandsTest {
     }
 
     @Test
+    void bf16FactorsGiveTheSameCertifiedOptimumWithinTheirRounding() throws Exception {
+        String[] base = {"linearized", "--task", "wordnet-binary", "--seeds", "13", "--ranks", "1", "--targets", "last-layer",
+            "--test-cap", "20", "--lora-iter", "300", "--convex-iter", "40", "--json"};
+        JsonNode fp32 = JSON.readTree(CliRun.run(0, base)).get("seeds").get(0);
+        String[] bf = java.util.Arrays.copyOf(base, base.length + 2);
+        bf[base.length] = "--factor-dtype";
+        bf[base.length + 1] = "bf16";
+        JsonNode bf16 = JSON.readTree(CliRun.run(0, bf)).get("seeds").get(0);
+        // values rounded by <= 2^-8 relative: lambda_max and the optimum move by far less than that here
+        assertEquals(fp32.get("lambdaMax").asDouble(), bf16.get("lambdaMax").asDouble(), 4e-3 * fp32.get("lambdaMax").asDouble());
+        double o32 = fp32.get("rows").get(1).get("objective").asDouble();
+        double o16 = bf16.get("rows").get(1).get("objective").asDouble();
+        assertEquals(o32, o16, 4e-3 * o32, "convex objective, fp32 vs bf16 factors");
+        assertTrue(o32 != o16, "bf16 factors must actually differ from fp32 ones");
+        assertEquals("CERTIFIED_GLOBAL", bf16.get("rows").get(2).get("verdict").asText());
+        assertEquals(0.5 * fp32.get("trainFactorMiB").asDouble(), bf16.get("trainFactorMiB").asDouble(), 1e-9, "half the bytes");
+    }
+
+    @Test
     void userErrorsExitOne() {
         CliRun.run(1, "linearized", "--task", "wordnet-binary", "--shots", "0");
         CliRun.run(1, "linearized", "--task", "wordnet-binary", "--ranks", "0");
