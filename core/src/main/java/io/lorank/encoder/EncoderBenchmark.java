@@ -126,7 +126,7 @@ public final class EncoderBenchmark {
                     NDArray w = m.create(head, new Shape(2, d));                             // [2, d]
                     NDArray logits = out.cls().matMul(w.transpose());                        // [B, 2]
                     NDArray y = m.create(onehot, new Shape(b.batchSize(), 2));               // [B, 2]
-                    NDArray loss = logits.logSoftmax(1).mul(y).sum().neg().div(b.batchSize());
+                    NDArray loss = io.lorank.engine.GradSafe.dividedBy(logits.logSoftmax(1).mul(y).sum().neg(), b.batchSize());
                     gc.backward(loss);
                 }
             });

@@ -115,7 +115,7 @@ public final class TrainBenchmark {
     private static void backward(Encoder enc, TokenBatch b, NDArray w, NDArray y) {
         try (NDManager m = Engines.newManager(); GradientCollector gc = Engines.pytorch().newGradientCollector()) {
             NDArray logits = enc.forward(EncoderInput.of(b, enc.config(), m)).cls().matMul(w.transpose()); // [N, 2]
-            gc.backward(logits.logSoftmax(1).mul(y).sum().neg().div(b.batchSize()));
+            gc.backward(io.lorank.engine.GradSafe.dividedBy(logits.logSoftmax(1).mul(y).sum().neg(), b.batchSize()));
         }
     }
 
