@@ -59,15 +59,7 @@ public record KernelConfig(String model, String task, HeadKind head, boolean bin
                 }
             }
         }
-        if (testCap < 0) {
-            throw new LorankException("--test-cap: " + testCap + " is not allowed; expected 0 (no cap) or a positive count");
-        }
-        if (chunk < 1) {
-            throw new LorankException("--chunk: " + chunk + " is not allowed; expected >= 1 examples per forward");
-        }
-        if (maxLength < 8 || maxLength > 8192) {
-            throw new LorankException("--max-length: " + maxLength + " is not allowed; expected 8..8192");
-        }
+        ExtractionOptions.check(testCap, chunk, maxLength);
         if (targets == null || targets.isBlank()) {
             targets = TargetSelection.DEFAULT;
         }

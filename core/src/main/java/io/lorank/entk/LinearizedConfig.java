@@ -64,9 +64,6 @@ public record LinearizedConfig(String model, String task, HeadKind head, boolean
                 throw new LorankException("--lambda-fraction: " + f + " is not allowed; expected a fraction of lambda_max in (0, 1]");
             }
         }
-        if (testCap < 0) {
-            throw new LorankException("--test-cap: " + testCap + " is not allowed; expected 0 (no cap) or a positive count");
-        }
         if (loraIterations < 1 || convexIterations < 1) {
             throw new LorankException("--lora-iter / --convex-iter: " + loraIterations + " / " + convexIterations
                     + " are not allowed; expected >= 1");
@@ -81,12 +78,7 @@ public record LinearizedConfig(String model, String task, HeadKind head, boolean
                 && loraMethod != io.lorank.linearized.solvers.LoraSolverConfig.Method.GD) {
             throw new LorankException("--lora-method: " + loraMethod + " is not allowed; expected lbfgs or gd (full-batch methods)");
         }
-        if (chunk < 1) {
-            throw new LorankException("--chunk: " + chunk + " is not allowed; expected >= 1 examples per forward");
-        }
-        if (maxLength < 8 || maxLength > 8192) {
-            throw new LorankException("--max-length: " + maxLength + " is not allowed; expected 8..8192");
-        }
+        ExtractionOptions.check(testCap, chunk, maxLength);
         if (targets == null || targets.isBlank()) {
             targets = TargetSelection.DEFAULT;
         }
