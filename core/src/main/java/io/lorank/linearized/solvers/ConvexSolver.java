@@ -40,6 +40,7 @@ public final class ConvexSolver {
         double[] ax = op.apply(x);
         double[] ay = ax.clone();
         int[] ranks = new int[nt];
+        SingularValueThreshold.Result[] lastProx = null; // the previous prox: its singular vectors start the next SVT
         double[][] kept = new double[nt][];
         double gap = Double.NaN;
         DMatrixRMaj[] best = null; // the iterate with the smallest gap (FISTA iterates oscillate at the rounding floor)
@@ -67,7 +68,8 @@ public final class ConvexSolver {
                         zd[j] -= g[l].data[j] / lip;
                     }
                 }
-                SingularValueThreshold.Result[] prox = svt.thresholdAll(z, p.lambda() / lip); // all targets in one call
+                SingularValueThreshold.Result[] prox = svt.thresholdAll(z, p.lambda() / lip, lastProx); // all targets in one call
+                lastProx = prox;
                 for (int l = 0; l < nt; l++) {
                     SingularValueThreshold.Result r = prox[l];
                     xn[l] = r.matrix();

@@ -5,10 +5,11 @@ import org.ejml.data.DMatrixRMaj;
 /**
  * The proximal map of τ‖·‖_*: SVT_τ(Z) = U diag(max(σ − τ, 0)) Vᵀ for Z = U diag(σ) Vᵀ (m × n, fp64).
  *
- * <p>Implementations: {@link EjmlSvt} (pure Java, the reference) and {@link LapackSvt} (LAPACK {@code dgesdd} from
- * the OpenBLAS natives shipped in a Maven jar, ~10× faster). {@link #fastest()} picks the fast one when its natives
+ * <p>Implementations: {@link EjmlSvt} (pure Java, the reference), {@link LapackSvt} (LAPACK {@code dgesdd} from
+ * the OpenBLAS natives shipped in a Maven jar, ~10× faster) and {@link PartialSvt} (only the triples above τ, on the
+ * same natives, with {@code dgesdd} as its fallback). {@link #fastest()} picks the partial one when the natives
  * load on this platform and the reference otherwise, so callers never choose; system property
- * {@code lorank.svt=ejml|lapack} forces one (tests, benchmarks).
+ * {@code lorank.svt=ejml|lapack|partial} forces one (tests, benchmarks).
  *
  * <p>Contract: stateless and thread-safe; {@code z} is not modified; the result's {@code kept} holds σ_j − τ for the
  * σ_j &gt; τ, descending; both implementations agree to the tolerances of {@code SingularValueThresholdTest}.
@@ -39,6 +40,15 @@ public interface SingularValueThreshold {
             r[l] = threshold(z[l], tau);
         }
         return r;
+    }
+
+    /**
+     * As {@link #thresholdAll(DMatrixRMaj[], double)}, with the previous iteration's results (same shapes, may be
+     * null) as a hint: an implementation that iterates may start from their singular vectors. The result must not
+     * depend on the hint beyond the stated tolerances.
+     */
+    default Result[] thresholdAll(DMatrixRMaj[] z, double tau, Result[] previous) {
+        return thresholdAll(z, tau);
     }
 
     /** The singular values of z (min(m, n) of them, descending), no vectors: for duality gaps and reports. */
