@@ -13,8 +13,14 @@ cells = defaultdict(list)
 for root in sys.argv[1:]:
     for f in sorted(Path(root).glob("*/seed-*/metrics.json")):
         m = json.loads(f.read_text())
-        run = f.parent.parent.name  # e.g. minilm-sst2-r12-s13
-        model, task = run.split("-")[0], run.split("-")[1]
+        run_json = f.parent.parent / "run.json"  # the run folder's own record, when the folder has one
+        if run_json.exists():
+            cfg = json.loads(run_json.read_text())["config"]
+            model = {"all-minilm-l6-v2": "minilm"}.get(cfg["model"], cfg["model"].split("-")[0])
+            task = cfg["task"].lower().replace("-", "")
+        else:  # older runs: the folder name, e.g. minilm-sst2-r12-s13
+            run = f.parent.parent.name
+            model, task = run.split("-")[0], run.split("-")[1]
         method = "full" if m["method"] == "full" else "r=%d" % m["lora"]["rank"]
         cells[(model, task, method)].append(m)
 

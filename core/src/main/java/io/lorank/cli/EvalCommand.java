@@ -43,7 +43,7 @@ public final class EvalCommand implements Runnable {
     @Option(names = "--task", required = true, description = "Registered task name (see `lorank tasks`) or task file.")
     String task;
 
-    @Option(names = "--head", required = true, paramLabel = "mlm|embedding|probe", converter = HeadConverter.class,
+    @Option(names = "--head", required = true, paramLabel = "mlm|embedding|probe", converter = Converters.Head.class,
             description = "Classifier head.")
     HeadKind head;
 
@@ -130,18 +130,6 @@ public final class EvalCommand implements Runnable {
             w.println("  wrote " + out.resolve("results.json"));
         }
         w.flush();
-    }
-
-    /** Parses mlm/embedding/probe as a usage error (exit 2) when unknown. */
-    static final class HeadConverter implements CommandLine.ITypeConverter<HeadKind> {
-        @Override
-        public HeadKind convert(String value) {
-            try {
-                return HeadKind.parse(value);
-            } catch (io.lorank.LorankException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
     }
 
 }

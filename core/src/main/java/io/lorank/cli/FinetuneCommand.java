@@ -41,7 +41,7 @@ public final class FinetuneCommand implements Runnable {
     String task;
 
     @Option(names = "--head", defaultValue = "embedding", paramLabel = "mlm|embedding|probe",
-            converter = EvalCommand.HeadConverter.class,
+            converter = io.lorank.cli.options.Converters.Head.class,
             description = "Classifier head: prompt heads stay fixed; the probe is fitted at W0, then trained and saved.")
     HeadKind head;
 

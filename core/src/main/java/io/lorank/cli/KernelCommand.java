@@ -1,23 +1,18 @@
 package io.lorank.cli;
 
-import io.lorank.encoder.TargetSelection;
-import io.lorank.entk.FactorExtractor;
 import io.lorank.entk.KernelBaselines;
 import io.lorank.entk.KernelConfig;
 import io.lorank.entk.KernelReport;
-import io.lorank.head.Backbone;
-import io.lorank.head.HeadKind;
 import io.lorank.kernel.KernelSolver;
-import io.lorank.model.ModelRegistry;
-import io.lorank.util.AtomicFiles;
 import io.lorank.util.Json;
+import io.lorank.cli.options.EntkTaskOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,21 +29,8 @@ import java.util.Map;
                 "  lorank kernel --task MNLI --solver lstsq,logistic --test-cap 1000 --out runs/mnli-kernel",
                 "  lorank kernel --task RTE --binary --solver svm"})
 public final class KernelCommand implements Runnable {
-    @Option(names = "--model", paramLabel = "NAME_OR_PATH", defaultValue = ModelRegistry.DEFAULT,
-            description = "Known model name, HF folder or .onnx file.")
-    String model;
-
-    @Option(names = "--task", required = true, description = "Registered task name or task file.")
-    String task;
-
-    @Option(names = "--seeds", split = ",", paramLabel = "S", defaultValue = "13,21,42,87,100", description = "Split seeds.")
-    List<Integer> seeds;
-
-    @Option(names = "--shots", defaultValue = "16", description = "k: examples per class.")
-    int shots;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "Data folder (default ../shared/data).")
-    Path data;
+    @Mixin
+    EntkTaskOptions in;
 
     @Option(names = "--solver", split = ",", defaultValue = "lstsq", paramLabel = "lstsq|logistic|svm",
             converter = SolverConverter.class,
@@ -59,29 +41,8 @@ public final class KernelCommand implements Runnable {
             description = "Regularization reg*sigma_max*I added to the train kernel (LM-Kernel-FT's --kernel_regularization).")
     double reg;
 
-    @Option(names = "--head", defaultValue = "embedding", paramLabel = "embedding|probe|mlm",
-            converter = EvalCommand.HeadConverter.class, description = "Classifier head f.")
-    HeadKind head;
-
-    @Option(names = "--binary", description = "Single logit z1 - z0 (K = 1): +-1 targets, sign rule (LM-Kernel-FT's --binary_classification).")
-    boolean binary;
-
-    @Option(names = "--targets", defaultValue = TargetSelection.DEFAULT,
-            description = "Target Linears: names, layer-relative names, query/key/value, all-linear, last-layer.")
-    String targets;
-
     @Option(names = "--adjust-for-init", description = "Fit y - f0 and add f0(x) back at test time (lstsq only).")
     boolean adjustForInit;
-
-    @Option(names = "--test-cap", defaultValue = "1000", paramLabel = "N", description = "Keep at most N test examples; 0 = all.")
-    int testCap;
-
-    @Option(names = "--chunk", defaultValue = "" + FactorExtractor.DEFAULT_CHUNK,
-            description = "Examples per forward in factor extraction (bounds memory).")
-    int chunk;
-
-    @Option(names = "--max-length", defaultValue = "" + Backbone.DEFAULT_MAX_LENGTH, description = "Maximum tokens per input.")
-    int maxLength;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write config.json and results.json.")
     Path out;
@@ -106,16 +67,11 @@ public final class KernelCommand implements Runnable {
 
     @Override
     public void run() {
-        KernelConfig cfg = new KernelConfig(model, task, head, binary, targets, shots, seeds, data, testCap, solvers, reg,
-                adjustForInit, chunk, maxLength, out);
+        KernelConfig cfg = new KernelConfig(in.model, in.task, in.head, in.binary, in.targets, in.shots, in.seeds, in.data,
+                in.testCap, solvers, reg, adjustForInit, in.chunk, in.maxLength, out);
         KernelReport r = KernelBaselines.run(cfg);
         if (out != null) {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("command", "kernel");
-            c.put("config", cfg);
-            c.put("lorank_version", io.lorank.Lorank.VERSION);
-            AtomicFiles.writeString(out.resolve("config.json"), Json.write(c) + "\n");
-            AtomicFiles.writeString(out.resolve("results.json"), Json.write(r) + "\n");
+            EntkTaskOptions.writeRun(out, "kernel", cfg, r);
         }
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
@@ -124,7 +80,7 @@ public final class KernelCommand implements Runnable {
             return;
         }
         w.printf(Locale.ROOT, "%s, %s, %s head%s, N=%d K=%d, %d targets, test %d (%s)%s%s%n", r.task(), r.model(),
-                r.head(), binary ? " (binary)" : "", r.examples(), r.outputs(), r.targets().size(), r.testSize(), r.metric(),
+                r.head(), in.binary ? " (binary)" : "", r.examples(), r.outputs(), r.targets().size(), r.testSize(), r.metric(),
                 reg > 0 ? String.format(Locale.ROOT, ", reg %.3g sigma_max", reg) : "", adjustForInit ? ", adjusted for f0" : "");
         for (KernelReport.Row row : r.rows()) {
             w.printf(Locale.ROOT, "  seed %-4d %-10s test %5.1f  (acc %5.1f, train acc %5.1f)%s  factors %.1f s, kernel %.1f s%n",

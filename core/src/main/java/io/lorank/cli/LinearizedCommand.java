@@ -3,23 +3,16 @@ package io.lorank.cli;
 import io.lorank.entk.LinearizedConfig;
 import io.lorank.entk.LinearizedFineTuning;
 import io.lorank.entk.LinearizedReport;
-import io.lorank.entk.FactorExtractor;
-import io.lorank.encoder.TargetSelection;
-import io.lorank.head.Backbone;
-import io.lorank.head.HeadKind;
-import io.lorank.model.ModelRegistry;
-import io.lorank.util.AtomicFiles;
-import io.lorank.util.Json;
+import io.lorank.cli.options.EntkTaskOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /** {@code lorank linearized}: certified linearized LoRA at W0 of a real encoder on a few-shot task. */
 @Command(name = "linearized", mixinStandardHelpOptions = true, showDefaultValues = true,
@@ -31,29 +24,8 @@ import java.util.Map;
                 "  lorank linearized --task SST-2 --head embedding --seeds 13,21",
                 "  lorank linearized --task MNLI --head embedding --lambda-fraction 0.05,1e-4 --out runs/mnli"})
 public final class LinearizedCommand implements Runnable {
-    @Option(names = "--model", paramLabel = "NAME_OR_PATH", defaultValue = ModelRegistry.DEFAULT,
-            description = "Known model name, HF folder or .onnx file.")
-    String model;
-
-    @Option(names = "--task", required = true, description = "Registered task name or task file.")
-    String task;
-
-    @Option(names = "--head", defaultValue = "embedding", paramLabel = "mlm|embedding|probe",
-            converter = EvalCommand.HeadConverter.class, description = "Classifier head f.")
-    HeadKind head;
-
-    @Option(names = "--binary", description = "Single logit z1 - z0 (K = 1, logistic loss), as the papers' code.")
-    boolean binary;
-
-    @Option(names = "--targets", defaultValue = TargetSelection.DEFAULT,
-            description = "LoRA targets: names, layer-relative names, query/key/value, all-linear, last-layer.")
-    String targets;
-
-    @Option(names = "--shots", defaultValue = "16", description = "k: examples per class.")
-    int shots;
-
-    @Option(names = "--seeds", split = ",", paramLabel = "S", defaultValue = "13,21,42,87,100", description = "Split seeds.")
-    List<Integer> seeds;
+    @Mixin
+    EntkTaskOptions in;
 
     @Option(names = "--ranks", split = ",", paramLabel = "R",
             description = "LoRA ranks (default: 1,2,4,8 and both papers' thresholds).")
@@ -86,22 +58,9 @@ public final class LinearizedCommand implements Runnable {
     @Option(names = "--convex-iter", defaultValue = "3000", description = "Convex (FISTA) iteration budget per seed and lambda, warm-started from the best LoRA point (stops earlier at a relative duality gap of 1e-7).")
     int convexIterations;
 
-    @Option(names = "--chunk", defaultValue = "" + FactorExtractor.DEFAULT_CHUNK,
-            description = "Examples per forward in factor extraction (bounds memory).")
-    int chunk;
-
     @Option(names = "--factor-dtype", defaultValue = "fp32", paramLabel = "fp32|bf16",
             description = "Train factors in fp32, or rounded to bf16 (half the cached bytes; test factors stay fp32).")
     String factorDtype;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "Data folder (default ../shared/data).")
-    Path data;
-
-    @Option(names = "--test-cap", defaultValue = "1000", paramLabel = "N", description = "Keep at most N test examples; 0 = all.")
-    int testCap;
-
-    @Option(names = "--max-length", defaultValue = "" + Backbone.DEFAULT_MAX_LENGTH, description = "Maximum tokens per input.")
-    int maxLength;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write config.json and results.json (rows, curves).")
     Path out;
@@ -114,26 +73,21 @@ public final class LinearizedCommand implements Runnable {
 
     @Override
     public void run() {
-        LinearizedConfig cfg = new LinearizedConfig(model, task, head, binary, targets, shots, seeds, data, testCap,
-                ranks, lambdaFractions, loraIterations, loraMethod, convexIterations, chunk, maxLength,
+        LinearizedConfig cfg = new LinearizedConfig(in.model, in.task, in.head, in.binary, in.targets, in.shots, in.seeds,
+                in.data, in.testCap, ranks, lambdaFractions, loraIterations, loraMethod, convexIterations, in.chunk, in.maxLength,
                 io.lorank.entk.FactorDtype.parse(factorDtype), out);
         LinearizedReport r = LinearizedFineTuning.run(cfg);
         if (out != null) {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("command", "linearized");
-            c.put("config", cfg);
-            c.put("lorank_version", io.lorank.Lorank.VERSION);
-            AtomicFiles.writeString(out.resolve("config.json"), Json.write(c) + "\n");
-            AtomicFiles.writeString(out.resolve("results.json"), Json.write(r) + "\n");
+            EntkTaskOptions.writeRun(out, "linearized", cfg, r);
         }
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
-            w.println(ProvenanceJson.write(r, cfg, model));
+            w.println(ProvenanceJson.write(r, cfg, in.model));
             w.flush();
             return;
         }
         w.printf(Locale.ROOT, "%s, %s, %s head%s, N=%d K=%d, %d targets, test %d (%s)%n", r.task(), r.model(),
-                head.lowerName(), binary ? " (binary)" : "", r.examples(), r.outputs(), r.targets().size(), r.testSize(), r.metric());
+                in.head.lowerName(), in.binary ? " (binary)" : "", r.examples(), r.outputs(), r.targets().size(), r.testSize(), r.metric());
         w.printf(Locale.ROOT, "  thresholds: paper 1 r=%d (r(r+1)/2 > KN), paper 2 r=%s (C*=1.35), sqrt(2KN)=%.1f%n",
                 r.paper1Rank(), r.paper2Rank() == null ? "unattainable" : r.paper2Rank(), r.sqrt2kn());
         for (LinearizedReport.SeedRun s : r.seeds()) {

@@ -40,7 +40,7 @@ public final class NtkCommand implements Runnable {
     Path data;
 
     @Option(names = "--head", defaultValue = "embedding", paramLabel = "embedding|mlm",
-            converter = EvalCommand.HeadConverter.class, description = "Classifier head.")
+            converter = io.lorank.cli.options.Converters.Head.class, description = "Classifier head.")
     HeadKind head;
 
     @Option(names = "--binary", description = "Single logit z1 - z0 (K = 1).")

@@ -56,7 +56,7 @@ public final class PredictCommand implements Runnable {
     @Option(names = "--task", description = "Task (default: the one the adapter or merged model was trained on).")
     String task;
 
-    @Option(names = "--head", paramLabel = "mlm|embedding|probe", converter = EvalCommand.HeadConverter.class,
+    @Option(names = "--head", paramLabel = "mlm|embedding|probe", converter = io.lorank.cli.options.Converters.Head.class,
             description = "Head (default: the stored one, else embedding).")
     HeadKind head;
 

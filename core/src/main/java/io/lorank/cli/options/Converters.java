@@ -18,6 +18,18 @@ public final class Converters {
     private Converters() {
     }
 
+    /** A classifier head name ({@link io.lorank.head.HeadKind#parse}); an unknown name lists the valid ones. */
+    public static final class Head implements ITypeConverter<io.lorank.head.HeadKind> {
+        @Override
+        public io.lorank.head.HeadKind convert(String value) {
+            try {
+                return io.lorank.head.HeadKind.parse(value);
+            } catch (io.lorank.LorankException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     /** An integer &gt;= 1 (sizes, counts, ranks, runs). */
     public static final class PositiveInt implements ITypeConverter<Integer> {
         @Override
