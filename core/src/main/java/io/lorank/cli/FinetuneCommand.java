@@ -32,7 +32,7 @@ import java.util.Map;
                 "  lorank finetune --task SST-2 --rank 1 --seeds 13 --out runs/sst2-r1",
                 "  lorank finetune --task MRPC --head probe --rank 8 --targets all-linear --json",
                 "  lorank finetune --task SST-2 --full --lr 2e-5 --steps 200"})
-public final class FinetuneCommand implements Runnable {
+public final class FinetuneCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME_OR_PATH", defaultValue = ModelRegistry.DEFAULT,
             description = "Known model name, HF folder with config.json, or .onnx file.")
     String model;
@@ -139,7 +139,7 @@ public final class FinetuneCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
+    public Integer call() {
         LoraConfig lora = full ? null : new LoraConfig(rank, alpha == null ? 2.0 * rank : alpha, rslora, dropout,
                 LoraInit.parse(init), targets, Map.of());
         TrainConfig tc = new TrainConfig(lr == null ? (full ? 2e-5 : 1e-3) : lr, weightDecay, warmup, steps,
@@ -159,7 +159,7 @@ public final class FinetuneCommand implements Runnable {
         if (json) {
             w.println(ProvenanceJson.write(r, cfg, model));
             w.flush();
-            return;
+            return exitCode(r);
         }
         w.printf(Locale.ROOT, "%s, %s, %s head, %s%n", r.task(), r.model(), head.lowerName(), r.method());
         for (FinetuneResult.Seed s : r.perSeed()) {
@@ -177,10 +177,19 @@ public final class FinetuneCommand implements Runnable {
                 w.printf(Locale.ROOT, "  %.1f s%n", d.seconds());
             }
         }
+        for (FinetuneResult.Failure f : r.failed()) {
+            w.printf(Locale.ROOT, "  seed %3d: stopped, not in the mean: %s%n", f.seed(), f.message());
+        }
         w.printf(Locale.ROOT, "  test %s; %.1f s%n", r.test().format(100), r.seconds());
         if (out != null) {
             w.println("  wrote " + out);
         }
         w.flush();
+        return exitCode(r);
+    }
+
+    /** 1 when a seed stopped on a non-finite loss (the other seeds' results stand and are written), else 0. */
+    private static int exitCode(FinetuneResult r) {
+        return r.failed().isEmpty() ? 0 : 1;
     }
 }

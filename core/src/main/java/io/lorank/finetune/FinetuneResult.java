@@ -11,12 +11,17 @@ import java.util.Map;
  * @param model   the encoder's name
  * @param task    the task
  * @param method  {@code lora-r<R>} or {@code full}
- * @param perSeed one result per seed, in seed order
- * @param test    test metric (the task's: accuracy, F1 or MCC), mean ± sample std over seeds
+ * @param perSeed one result per seed that trained to the end, in seed order
+ * @param test    test metric (the task's: accuracy, F1 or MCC), mean ± sample std over those seeds
+ * @param failed  the seeds whose loss became NaN or infinite (nothing written for them), in seed order
  * @param seconds wall time of the whole run
  */
 public record FinetuneResult(String model, String task, String method, List<Seed> perSeed, MeanStd test,
-                             double seconds) {
+                             List<Failure> failed, double seconds) {
+    /** A seed that stopped: its split seed and the trainer's one-line message (step, last finite loss). */
+    public record Failure(int seed, String message) {
+    }
+
     /**
      * @param seed          split seed
      * @param train         the trainer's record (losses, dev curve, best step)

@@ -48,9 +48,8 @@ public final class Finetuning {
         long start = System.nanoTime();
         Task task = Evaluation.resolveTask(cfg.task());
         Path data = Evaluation.resolveData(task, cfg.data());
-        List<FinetuneResult.Seed> results = new ArrayList<>();
-        String modelName = cfg.model();
-        for (int seed : cfg.seeds()) {
+        String[] modelName = {cfg.model()};
+        SeedOutcomes<FinetuneResult.Seed> done = eachSeed(cfg.seeds(), cfg.quiet(), seed -> {
             FewShotSplit s = SplitLoader.load(task, data, new SplitLoader.Request(cfg.shots(), seed, false));
             List<Example> test = cfg.testCap() > 0 && s.test().size() > cfg.testCap()
                     ? FewShotSampler.capTest(s.test(), cfg.testCap()) : s.test();
@@ -58,14 +57,45 @@ public final class Finetuning {
                 throw new LorankException("task " + task.name() + ": no test set found under " + data);
             }
             try (Backbone bb = Backbone.load(cfg.model(), cfg.maxLength())) {
-                modelName = bb.name();
-                results.add(runSeed(cfg, task, s, test, seed, bb, out));
+                modelName[0] = bb.name();
+                return runSeed(cfg, task, s, test, seed, bb, out);
             }
-        }
+        });
+        List<FinetuneResult.Seed> results = done.results();
         double[] metric = results.stream().mapToDouble(FinetuneResult.Seed::testMetric).toArray();
         String method = cfg.full() ? "full" : "lora-r" + cfg.lora().rank();
-        return new FinetuneResult(modelName, task.name(), method, List.copyOf(results), MeanStd.of(metric),
-                (System.nanoTime() - start) / 1e9);
+        return new FinetuneResult(modelName[0], task.name(), method, List.copyOf(results), MeanStd.of(metric),
+                done.failed(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The seeds that finished (in order) and those that diverged. */
+    record SeedOutcomes<R>(List<R> results, List<FinetuneResult.Failure> failed) {
+    }
+
+    /**
+     * body(seed) for each seed. A seed whose training diverges ({@link TrainingDivergedException}) is recorded and
+     * the loop goes on: one seed's NaN says nothing about the others. When every seed diverged, the first one's
+     * exception is thrown (the run has no result); any other error stops the loop at once.
+     */
+    static <R> SeedOutcomes<R> eachSeed(List<Integer> seeds, boolean quiet, java.util.function.IntFunction<R> body) {
+        List<R> results = new ArrayList<>();
+        List<FinetuneResult.Failure> failed = new ArrayList<>();
+        TrainingDivergedException first = null;
+        for (int seed : seeds) {
+            try {
+                results.add(body.apply(seed));
+            } catch (TrainingDivergedException e) {
+                failed.add(new FinetuneResult.Failure(seed, e.getMessage()));
+                first = first == null ? e : first;
+                if (!quiet) {
+                    System.err.println("lorank: seed " + seed + " stopped: " + e.getMessage() + "; going on");
+                }
+            }
+        }
+        if (results.isEmpty() && first != null) {
+            throw first;
+        }
+        return new SeedOutcomes<>(List.copyOf(results), List.copyOf(failed));
     }
 
     private static FinetuneResult.Seed runSeed(FinetuneConfig cfg, Task task, FewShotSplit s, List<Example> test,

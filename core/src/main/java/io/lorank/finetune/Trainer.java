@@ -82,7 +82,7 @@ public final class Trainer {
                     NDArray l = crossEntropy(head.forward(batch, m), batch, m);
                     loss = l.toType(DataType.FLOAT64, false).getDouble();
                     if (!Double.isFinite(loss)) {
-                        throw new LorankException("finetune: the loss is " + loss + " at step " + t + " (last finite "
+                        throw new TrainingDivergedException("finetune: the loss is " + loss + " at step " + t + " (last finite "
                                 + "loss " + (Double.isNaN(lastFinite) ? "none: the first step" : lastFinite)
                                 + "); no adapter written; lower --lr or check the inputs");
                     }
