@@ -34,13 +34,18 @@ public record LinearizedReport(String model, String task, String metric, int exa
      * @param gapToConvex  objective − convex objective (NaN for the convex row and zero-shot)
      * @param verdict      certificate verdict (convex row: solver status)
      * @param relativeGap  certificate's relative duality gap
+     * @param gapToBestDual (objective − D*) / |objective| with D* the best dual value of every certificate of this seed
+     *                     and λ (LoRA rows and the convex row): a lower bound on the convex optimum by weak duality, so
+     *                     this bounds how far the row is from the global optimum even where its own dual point,
+     *                     built from its own residual, is looser (NaN for zero-shot and non-finite rows)
      * @param iterations   solver iterations
      * @param testAccuracy test accuracy
      * @param testMetric   test metric of the task
      * @param curve        objective per iteration
      */
     public record Row(String label, int rank, double objective, double gapToConvex, String verdict,
-                      double relativeGap, int iterations, double testAccuracy, double testMetric, double[] curve) {
+                      double relativeGap, double gapToBestDual, int iterations, double testAccuracy, double testMetric,
+                      double[] curve) {
     }
 
     /**
@@ -51,8 +56,12 @@ public record LinearizedReport(String model, String task, String metric, int exa
                           int[] convexRanks, List<Row> rows, double trainFactorMiB, double extractSeconds) {
     }
 
-    /** Mean ± std over seeds of one row label at one λ fraction; certified = fraction of seeds certified. */
+    /**
+     * Mean ± std over seeds of one row label at one λ fraction; certified = fraction of seeds certified;
+     * withinBestDual = fraction of seeds whose {@link Row#gapToBestDual} is within the certificate's gap tolerance.
+     */
     public record Summary(double lambdaFraction, String label, MeanStd objective, MeanStd gapToConvex,
-                          MeanStd testMetric, double certifiedFraction, MeanStd minimalCertifiedRank) {
+                          MeanStd testMetric, double certifiedFraction, double withinBestDualFraction,
+                          MeanStd minimalCertifiedRank) {
     }
 }

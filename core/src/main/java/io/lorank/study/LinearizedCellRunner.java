@@ -95,6 +95,7 @@ public final class LinearizedCellRunner implements CellRunner {
                 det.put("zero_shot_objective", zero.objective());
                 det.put("zero_shot_test_metric", zero.testMetric());
                 det.put("targets", String.join(",", rep.targets()));
+                det.put("gap_to_best_dual", row.gapToBestDual()); // bounds the distance to the optimum (weak duality)
                 out.put(run.seed() + ":" + row.rank(), CellResult.builder()
                         .metric(metric, row.testMetric())
                         .accuracy(row.testAccuracy(), rep.testSize())

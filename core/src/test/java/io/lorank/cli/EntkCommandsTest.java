@@ -69,6 +69,11 @@ class EntkCommandsTest {
         assertEquals("CONVERGED/CERTIFIED_GLOBAL", rows.get(1).get("verdict").asText(), "convex row");
         for (int j = 2; j <= 3; j++) {
             assertEquals("CERTIFIED_GLOBAL", rows.get(j).get("verdict").asText(), rows.get(j).get("label").asText());
+            // weak duality: no objective lies below the seed's best dual bound (beyond rounding), and a certified row
+            // is within the certificate's tolerance of it (its own dual point is one of those the best is taken over)
+            double toBest = rows.get(j).get("gapToBestDual").asDouble();
+            assertTrue(toBest >= -1e-12 && toBest <= 1e-6 + rows.get(j).get("relativeGap").asDouble(),
+                    "gap to the best dual bound " + toBest + ", own " + rows.get(j).get("relativeGap").asDouble());
             double gap = rows.get(j).get("objective").asDouble() - rows.get(1).get("objective").asDouble();
             assertEquals(0, gap, 1e-6 * rows.get(1).get("objective").asDouble(), "LoRA vs convex objective");
         }
