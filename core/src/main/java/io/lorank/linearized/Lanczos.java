@@ -23,6 +23,16 @@ public final class Lanczos {
     }
 
     public static Eigenpair extreme(int dim, UnaryOperator<double[]> matvec, boolean largest, int maxSteps, double tol, long seed) {
+        return extreme(dim, matvec, largest, maxSteps, tol, seed, false);
+    }
+
+    /**
+     * As above; with {@code relative} the stop is β_j |s_j| ≤ tol · |θ| instead of tol · max(1, |θ|). Use it when θ
+     * can be far below 1 and its relative accuracy matters: the top eigenvalue of 𝒜*(c)ᵀ𝒜*(c) is σ² ≈ λ², about 1e-8
+     * at λ = 1e-4·λ_max, where the absolute form would accept a 1e-4 relative error in σ².
+     */
+    public static Eigenpair extreme(int dim, UnaryOperator<double[]> matvec, boolean largest, int maxSteps, double tol, long seed,
+                                    boolean relative) {
         Random rnd = new Random(seed);
         double[] q = new double[dim];
         for (int j = 0; j < dim; j++) {
@@ -49,7 +59,8 @@ public final class Lanczos {
             boolean last = j == steps - 1 || b <= 1e-14 * Math.max(1, Math.abs(a));
             if (last || j % 5 == 4) {
                 best = ritz(basis, alpha, beta, b, largest);
-                if (last || best.residual() <= tol * Math.max(1, Math.abs(best.value()))) {
+                double scale = relative ? Math.abs(best.value()) : Math.max(1, Math.abs(best.value()));
+                if (last || best.residual() <= tol * scale) {
                     return best;
                 }
             }

@@ -17,7 +17,7 @@ public record TopSingular(double sigma, double[] u, double[] v) {
         Lanczos.Eigenpair e = Lanczos.extreme(n, x -> {
             DMatrixRMaj gx = op.adjointTimes(l, c, DMatrixRMaj.wrap(n, 1, x));
             return op.adjointTransposeTimes(l, c, gx).data;
-        }, true, 200, tol, seed);
+        }, true, 200, tol, seed, true); // relative: σ² may be ~1e-8 at small λ
         double[] v = e.vector();
         double[] gv = op.adjointTimes(l, c, DMatrixRMaj.wrap(n, 1, v.clone())).data;
         double sigma = Lanczos.norm(gv);
