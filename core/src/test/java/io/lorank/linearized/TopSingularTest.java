@@ -26,22 +26,11 @@ class TopSingularTest {
         }
         sigma[0] = 1;
         sigma[1] = 1 - 1e-6;
-        DMatrixRMaj gm = planted(m, cols, sigma, rnd);
+        DMatrixRMaj gm = io.lorank.linearized.solvers.SingularValueThresholdTest.planted(m, cols, sigma, rnd);
         DenseOperator op = DenseOperator.ofDouble(1, 1, new int[] {m}, new int[] {cols}, new double[][] {gm.data});
         for (double scale : new double[] {1, 1e-3, 1e-5}) {
             double got = TopSingular.of(op, 0, new double[] {scale}, 1e-12, 17).sigma();
             assertEquals(scale, got, 1e-10 * scale, "scale " + scale);
         }
-    }
-
-    private static DMatrixRMaj planted(int m, int n, double[] sigma, Random rnd) {
-        DMatrixRMaj u = org.ejml.dense.row.RandomMatrices_DDRM.orthogonal(m, n, rnd);
-        DMatrixRMaj v = org.ejml.dense.row.RandomMatrices_DDRM.orthogonal(n, n, rnd);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                u.set(i, j, u.get(i, j) * sigma[j]);
-            }
-        }
-        return org.ejml.dense.row.CommonOps_DDRM.multTransB(u, v, null);
     }
 }

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Frobenius norm, so the two results may differ by O(ε‖Z‖): asserted ≤ 1e-11·‖Z‖_F for the matrices and
  * ≤ 1e-11·σ_1 for the kept values, with the same number kept (no test value lies within 1e-6·τ of τ).
  */
-class SingularValueThresholdTest {
+public class SingularValueThresholdTest {
     static final double TOL = 1e-11;
 
     private static final SingularValueThreshold FAST = LapackSvt.load();
@@ -153,7 +153,7 @@ class SingularValueThresholdTest {
     }
 
     /** U diag(σ) Vᵀ with random orthonormal U (m × n) and V (n × n); needs m ≥ n. */
-    static DMatrixRMaj planted(int m, int n, double[] sigma, Random rnd) {
+    public static DMatrixRMaj planted(int m, int n, double[] sigma, Random rnd) {
         DMatrixRMaj u = RandomMatrices_DDRM.orthogonal(m, n, rnd);
         DMatrixRMaj v = RandomMatrices_DDRM.orthogonal(n, n, rnd);
         DMatrixRMaj us = u.copy();
