@@ -49,7 +49,7 @@ public final class Finetuning {
         Task task = Evaluation.resolveTask(cfg.task());
         Path data = Evaluation.resolveData(task, cfg.data());
         String[] modelName = {cfg.model()};
-        SeedOutcomes<FinetuneResult.Seed> done = eachSeed(cfg.seeds(), cfg.quiet(), seed -> {
+        SeedOutcomes<FinetuneResult.Seed> done = eachSeed(cfg.seeds(), seed -> {
             FewShotSplit s = SplitLoader.load(task, data, new SplitLoader.Request(cfg.shots(), seed, false));
             List<Example> test = cfg.testCap() > 0 && s.test().size() > cfg.testCap()
                     ? FewShotSampler.capTest(s.test(), cfg.testCap()) : s.test();
@@ -75,9 +75,10 @@ public final class Finetuning {
     /**
      * body(seed) for each seed. A seed whose training diverges ({@link TrainingDivergedException}) is recorded and
      * the loop goes on: one seed's NaN says nothing about the others. When every seed diverged, the first one's
-     * exception is thrown (the run has no result); any other error stops the loop at once.
+     * exception is thrown (the run has no result); any other error stops the loop at once. Prints nothing: the
+     * caller reports {@link SeedOutcomes#failed()}.
      */
-    static <R> SeedOutcomes<R> eachSeed(List<Integer> seeds, boolean quiet, java.util.function.IntFunction<R> body) {
+    static <R> SeedOutcomes<R> eachSeed(List<Integer> seeds, java.util.function.IntFunction<R> body) {
         List<R> results = new ArrayList<>();
         List<FinetuneResult.Failure> failed = new ArrayList<>();
         TrainingDivergedException first = null;
@@ -87,9 +88,6 @@ public final class Finetuning {
             } catch (TrainingDivergedException e) {
                 failed.add(new FinetuneResult.Failure(seed, e.getMessage()));
                 first = first == null ? e : first;
-                if (!quiet) {
-                    System.err.println("lorank: seed " + seed + " stopped: " + e.getMessage() + "; going on");
-                }
             }
         }
         if (results.isEmpty() && first != null) {

@@ -15,7 +15,7 @@ class FinetuningSeedsTest {
     @Test
     void aDivergedSeedIsRecordedAndTheOthersRun() {
         List<Integer> ran = new ArrayList<>();
-        Finetuning.SeedOutcomes<String> o = Finetuning.eachSeed(List.of(13, 21, 42), true, seed -> {
+        Finetuning.SeedOutcomes<String> o = Finetuning.eachSeed(List.of(13, 21, 42), seed -> {
             ran.add(seed);
             if (seed == 21) {
                 throw new TrainingDivergedException("finetune: the loss is NaN at step 57 (last finite loss 0.41)");
@@ -31,7 +31,7 @@ class FinetuningSeedsTest {
     void whenEverySeedDivergesTheFirstErrorIsThrown() {
         TrainingDivergedException[] first = new TrainingDivergedException[1];
         TrainingDivergedException thrown = assertThrows(TrainingDivergedException.class,
-                () -> Finetuning.eachSeed(List.of(13, 21), true, seed -> {
+                () -> Finetuning.eachSeed(List.of(13, 21), seed -> {
                     TrainingDivergedException e = new TrainingDivergedException("seed " + seed + " diverged");
                     if (first[0] == null) {
                         first[0] = e;
@@ -44,7 +44,7 @@ class FinetuningSeedsTest {
     @Test
     void anyOtherErrorStopsTheRunAtOnce() {
         List<Integer> ran = new ArrayList<>();
-        LorankException e = assertThrows(LorankException.class, () -> Finetuning.eachSeed(List.of(13, 21, 42), true, seed -> {
+        LorankException e = assertThrows(LorankException.class, () -> Finetuning.eachSeed(List.of(13, 21, 42), seed -> {
             ran.add(seed);
             if (seed == 21) {
                 throw new LorankException("task X: no test set found under /data");

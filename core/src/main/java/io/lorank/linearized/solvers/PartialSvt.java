@@ -225,7 +225,7 @@ final class PartialSvt implements SingularValueThreshold {
     }
 
     /** The SVT from an orthonormal basis V of the smaller side (d × c): SVD of Z·V (or Zᵀ·U), then threshold. */
-    private static Result triples(DMatrixRMaj z, double tau, double[] basis, boolean rightSide) {
+    private Result triples(DMatrixRMaj z, double tau, double[] basis, boolean rightSide) {
         int m = z.numRows;
         int n = z.numCols;
         int d = rightSide ? n : m;
@@ -242,7 +242,7 @@ final class PartialSvt implements SingularValueThreshold {
         double[] wt = new double[c * c]; // Wpᵀ, c × c column-major
         int info = openblas.LAPACKE_dgesdd(openblas.LAPACK_COL_MAJOR, (byte) 'S', e, c, p, e, sv, up, e, wt, c);
         if (info != 0) {
-            return LapackSvt.load().threshold(z, tau);
+            return full.threshold(z, tau);
         }
         double[] rotated = new double[d * c]; // basis · Wp, d × c column-major
         openblas.cblas_dgemm(openblas.CblasColMajor, openblas.CblasNoTrans, openblas.CblasTrans, d, c, c, 1.0, basis, d, wt, c, 0.0, rotated, d);
