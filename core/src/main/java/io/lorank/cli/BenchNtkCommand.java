@@ -60,8 +60,10 @@ public final class BenchNtkCommand implements Runnable {
                 r.model(), r.examples(), r.tokens(), r.outputs(), r.targets(), r.rank(), runs);
         row("factors (1 fwd, batch repeated K times, 1 bwd)", r.factorsRepeatBatch(), peer.get("5_factors"), "5");
         row("factors (1 fwd + K bwd)", r.factorsPerOutput(), peer.get("5_factors"), "5");
-        row("Gram (NK x NK) from factors", r.gram(), peer.get("6c_gram_via_G_from_factors"), "6c");
+        row("Gram (NK x NK) from factors, fp32 (default)", r.gram(), peer.get("6c_gram_via_G_from_factors"), "6c");
         row("  (peer's Gram with dense G at hand)", r.gram(), peer.get("6a_gram_dense"), "6a");
+        row("Gram from factors, fp64 (--gram-precision fp64)", r.gramFp64(), peer.get("6c_gram_via_G_from_factors"), "6c");
+        System.out.printf(Locale.ROOT, "  fp32 Gram vs fp64: max |difference| / max |entry| = %.2e%n", r.gramFp32Error());
         row("linearized LoRA step, r = " + r.rank(), r.loraStep(), peer.get("7c_lin_factored"), "7c");
         row("convex iteration (FISTA + SVT)", r.convexIteration(), null, "");
         System.out.printf(Locale.ROOT, "  process CPU time (all threads): LoRA step %.4f s, convex iteration %.4f s%n",

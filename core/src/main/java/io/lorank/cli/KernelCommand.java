@@ -44,6 +44,11 @@ public final class KernelCommand implements Runnable {
     @Option(names = "--adjust-for-init", description = "Fit y - f0 and add f0(x) back at test time (lstsq only).")
     boolean adjustForInit;
 
+    @Option(names = "--gram-precision", defaultValue = "fp32", paramLabel = "fp32|fp64",
+            converter = io.lorank.cli.options.Converters.Gram.class,
+            description = "Arithmetic of the kernel's inner products: fp32 (as the fp32 factors) or fp64 (the exact Gram of the factors, ~2x the time).")
+    io.lorank.kernel.GramPrecision gramPrecision;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Write config.json and results.json.")
     Path out;
 
@@ -68,7 +73,7 @@ public final class KernelCommand implements Runnable {
     @Override
     public void run() {
         KernelConfig cfg = new KernelConfig(in.model, in.task, in.head, in.binary, in.targets, in.shots, in.seeds, in.data,
-                in.testCap, solvers, reg, adjustForInit, in.chunk, in.maxLength, out);
+                in.testCap, solvers, reg, adjustForInit, gramPrecision, in.chunk, in.maxLength, out);
         KernelReport r = KernelBaselines.run(cfg);
         if (out != null) {
             EntkTaskOptions.writeRun(out, "kernel", cfg, r);

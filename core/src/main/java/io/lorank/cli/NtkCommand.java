@@ -55,6 +55,11 @@ public final class NtkCommand implements Runnable {
     @Option(names = "--max-length", defaultValue = "" + Backbone.DEFAULT_MAX_LENGTH, description = "Maximum tokens per input.")
     int maxLength;
 
+    @Option(names = "--gram-precision", defaultValue = "fp32", paramLabel = "fp32|fp64",
+            converter = io.lorank.cli.options.Converters.Gram.class,
+            description = "Arithmetic of the kernel's inner products: fp32 (as the fp32 factors) or fp64 (the exact Gram of the factors, ~2x the time).")
+    io.lorank.kernel.GramPrecision gramPrecision;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for kernel.json.")
     Path out;
 
@@ -67,7 +72,7 @@ public final class NtkCommand implements Runnable {
     @Override
     public void run() {
         NtkExtraction.Result r = NtkExtraction.run(new NtkExtraction.Config(model, task, seed, shots, data, head, binary,
-                targets, chunk, maxLength));
+                targets, gramPrecision, chunk, maxLength));
         Map<String, Object> k = new LinkedHashMap<>();
         k.put("ids", r.ids());
         k.put("labels", r.labels());

@@ -14,6 +14,7 @@ import io.lorank.head.MlmPromptHead;
 import io.lorank.head.PooledFeatures;
 import io.lorank.head.ProbeTrainer;
 import io.lorank.kernel.CrossGram;
+import io.lorank.kernel.GramPrecision;
 import io.lorank.kernel.KernelSolver;
 import io.lorank.kernel.KernelTargets;
 import io.lorank.linearized.GradientFactors;
@@ -108,12 +109,12 @@ public final class KernelBaselines {
             long t0 = System.nanoTime();
             FactorExtractor.Extraction x = ex.extract(s.train(), "seed " + s.seed() + " train");
             long t1 = System.nanoTime();
-            DMatrixRMaj gram = CrossGram.of(x.factors(), x.factors());
+            DMatrixRMaj gram = CrossGram.of(x.factors(), x.factors(), null, cfg.gram());
             long t2 = System.nanoTime();
             trains.add(new Train(s, x.factors(), gram, flatten(x.f0(), k), labels(s.train()), (t1 - t0) / 1e9,
                     (t2 - t1) / 1e9));
         }
-        List<Test> tests = streamTest(ex, g.get(0).test(), trains, k);
+        List<Test> tests = streamTest(ex, g.get(0).test(), trains, k, cfg.gram());
         int[] gold = labels(g.get(0).test());
         List<KernelReport.Row> rows = new ArrayList<>();
         for (int si = 0; si < trains.size(); si++) {
@@ -146,7 +147,8 @@ public final class KernelBaselines {
     }
 
     /** One streamed pass over the test examples: per seed, the cross kernel [M·K, N·K] and f0 [M·K]. */
-    private static List<Test> streamTest(FactorExtractor ex, List<Example> test, List<Train> trains, int k) {
+    private static List<Test> streamTest(FactorExtractor ex, List<Example> test, List<Train> trains, int k,
+                                         GramPrecision precision) {
         int m = test.size();
         DMatrixRMaj[] cross = new DMatrixRMaj[trains.size()];
         double[] seconds = new double[trains.size()];
@@ -164,7 +166,7 @@ public final class KernelBaselines {
                     System.arraycopy(x.f0()[i], 0, f0, (from + i) * k, k);
                 }
                 long t1 = System.nanoTime();
-                List<DMatrixRMaj> blk = CrossGram.of(x.factors(), trains.stream().map(Train::factors).toList(), null);
+                List<DMatrixRMaj> blk = CrossGram.of(x.factors(), trains.stream().map(Train::factors).toList(), null, precision);
                 double kernelShare = (System.nanoTime() - t1) / 1e9 / trains.size();
                 for (int si = 0; si < trains.size(); si++) {
                     DMatrixRMaj b = blk.get(si);                                             // [B·K, N·K]

@@ -5,6 +5,7 @@ import io.lorank.data.FewShotSampler;
 import io.lorank.encoder.TargetSelection;
 import io.lorank.head.Backbone;
 import io.lorank.head.HeadKind;
+import io.lorank.kernel.GramPrecision;
 import io.lorank.kernel.KernelSolver;
 
 import java.nio.file.Path;
@@ -25,13 +26,14 @@ import java.util.List;
  * @param solvers       kernel solvers to fit on each seed's kernel (one kernel computation serves all)
  * @param reg           LM-Kernel-FT's --kernel_regularization: Θ + reg·σ_max·I (0: none, the default)
  * @param adjustForInit fit y − f0 and add f0 back (LM-Kernel-FT's --adjust_for_init; lstsq only, as there)
+ * @param gram          arithmetic of the kernel's inner products (fp32 default; fp64 the exact Gram of the factors)
  * @param chunk         examples per forward in factor extraction (memory bound)
  * @param maxLength     tokens per input
  * @param out           folder for config.json and results.json; null: write nothing
  */
 public record KernelConfig(String model, String task, HeadKind head, boolean binary, String targets, int shots,
                            List<Integer> seeds, Path data, int testCap, List<KernelSolver.Kind> solvers, double reg,
-                           boolean adjustForInit, int chunk, int maxLength, Path out) {
+                           boolean adjustForInit, GramPrecision gram, int chunk, int maxLength, Path out) {
     public KernelConfig {
         if (model == null || model.isBlank() || task == null || task.isBlank() || head == null) {
             throw new LorankException("kernel: --model, --task and --head are required");
@@ -60,6 +62,9 @@ public record KernelConfig(String model, String task, HeadKind head, boolean bin
             }
         }
         ExtractionOptions.check(testCap, chunk, maxLength);
+        if (gram == null) {
+            gram = GramPrecision.DEFAULT;
+        }
         if (targets == null || targets.isBlank()) {
             targets = TargetSelection.DEFAULT;
         }
@@ -68,7 +73,7 @@ public record KernelConfig(String model, String task, HeadKind head, boolean bin
     /** Defaults: query,value, 16 shots, LM-BFF's seeds, test capped at 1,000, least squares, no regularization. */
     public static KernelConfig defaults(String model, String task, HeadKind head) {
         return new KernelConfig(model, task, head, false, TargetSelection.DEFAULT, 16, FewShotSampler.DEFAULT_SEEDS,
-                null, FewShotSampler.TEST_CAP, List.of(KernelSolver.Kind.LSTSQ), 0, false, FactorExtractor.DEFAULT_CHUNK,
+                null, FewShotSampler.TEST_CAP, List.of(KernelSolver.Kind.LSTSQ), 0, false, GramPrecision.DEFAULT, FactorExtractor.DEFAULT_CHUNK,
                 Backbone.DEFAULT_MAX_LENGTH, null);
     }
 }

@@ -10,7 +10,8 @@ import io.lorank.eval.Evaluation;
 import io.lorank.head.Backbone;
 import io.lorank.head.FeatureHead;
 import io.lorank.linearized.BlasFactoredOperator;
-import io.lorank.linearized.EntkGram;
+import io.lorank.kernel.CrossGram;
+import io.lorank.kernel.GramPrecision;
 import io.lorank.linearized.GradientFactors;
 import io.lorank.linearized.LinearizedProblem;
 import io.lorank.linearized.LoraFactors;
@@ -40,7 +41,8 @@ public final class NtkBenchmark {
      * same runs (all threads; what the work costs whatever else competes for the cores).
      */
     public record Result(String model, int examples, int tokens, int outputs, int targets, int rank,
-                         double factorsRepeatBatch, double factorsPerOutput, double gram, double loraStep,
+                         double factorsRepeatBatch, double factorsPerOutput, double gram, double gramFp64,
+                         double gramFp32Error, double loraStep,
                          double convexIteration, int convexIterationsTimed, long factorBytes, long denseBytes,
                          List<TaskSize> taskSizes, double cpuLoraStep, double cpuConvexIteration) {
     }
@@ -68,7 +70,9 @@ public final class NtkBenchmark {
                 double fr = median(warmup, runs, () -> last[0] = repeat.extract(xs, "bench", false));
                 double fp = median(warmup, runs, () -> perOut.extract(xs, "bench", false));
                 GradientFactors f = last[0].factors();
-                double gram = median(warmup, runs, () -> EntkGram.of(f));
+                double gram = median(warmup, runs, () -> CrossGram.gram(f));
+                double gramFp64 = median(warmup, runs, () -> CrossGram.of(f, f, null, GramPrecision.FP64));
+                double gramError = relativeError(CrossGram.gram(f), CrossGram.of(f, f, null, GramPrecision.FP64));
                 int k = f.outputs();
                 double[] f0 = new double[n * k];
                 for (int i = 0; i < n; i++) {
@@ -102,10 +106,21 @@ public final class NtkBenchmark {
                 for (String name : sizeTasks) {
                     sizes.add(taskSize(bb, targets, name, data));
                 }
-                return new Result(bb.name(), n, t, k, targets.size(), rank, fr, fp, gram, lora, convex, convexIterations,
+                return new Result(bb.name(), n, t, k, targets.size(), rank, fr, fp, gram, gramFp64, gramError, lora, convex, convexIterations,
                         f.storedBytes(), f.denseBytes(), sizes, cpuLora, cpuConvex);
             }
         }
+    }
+
+    /** max |a − b| / max |b|. */
+    private static double relativeError(org.ejml.data.DMatrixRMaj a, org.ejml.data.DMatrixRMaj b) {
+        double diff = 0;
+        double scale = 0;
+        for (int q = 0; q < b.data.length; q++) {
+            diff = Math.max(diff, Math.abs(a.data[q] - b.data[q]));
+            scale = Math.max(scale, Math.abs(b.data[q]));
+        }
+        return diff / scale;
     }
 
     private static void convexSolve(LinearizedProblem p, int iterations) {
@@ -117,8 +132,7 @@ public final class NtkBenchmark {
 
     /** One full-batch step: outputs, residual, ∇B and ∇A (all targets in one call), x − η∇. */
     private static LoraFactors loraStep(LinearizedProblem p, LoraFactors x, double eta) {
-        LoraSolver.Evaluation e = LoraSolver.evaluate(p, x, null);
-        double[] g = LoraSolver.gradient(p, x, e.residual());
+        double[] g = LoraSolver.valueAndGradient(p, x).gradient();
         double[] v = x.flatten();
         for (int j = 0; j < v.length; j++) {
             v[j] -= eta * g[j];

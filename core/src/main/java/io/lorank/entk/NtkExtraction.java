@@ -13,7 +13,8 @@ import io.lorank.head.ClassifierHead;
 import io.lorank.head.FeatureHead;
 import io.lorank.head.HeadKind;
 import io.lorank.head.MlmPromptHead;
-import io.lorank.linearized.EntkGram;
+import io.lorank.kernel.CrossGram;
+import io.lorank.kernel.GramPrecision;
 import io.lorank.linearized.GradientFactors;
 import org.ejml.data.DMatrixRMaj;
 
@@ -27,7 +28,7 @@ import java.util.List;
 public final class NtkExtraction {
     /** One request. */
     public record Config(String model, String task, int seed, int shots, Path data, HeadKind head, boolean binary,
-                         String targets, int chunk, int maxLength) {
+                         String targets, GramPrecision gram, int chunk, int maxLength) {
         public Config {
             if (shots < 1) {
                 throw new LorankException("--shots: " + shots + " is not allowed; expected k >= 1");
@@ -40,6 +41,9 @@ public final class NtkExtraction {
             }
             if (targets == null || targets.isBlank()) {
                 targets = TargetSelection.DEFAULT;
+            }
+            if (gram == null) {
+                gram = GramPrecision.DEFAULT;
             }
         }
     }
@@ -78,7 +82,7 @@ public final class NtkExtraction {
                                 ex.outputs(), bb.maxLength()), extract, null)).orElseGet(extract);
                 long t1 = System.nanoTime();
                 GradientFactors f = x.factors();
-                DMatrixRMaj theta = EntkGram.of(f);
+                DMatrixRMaj theta = CrossGram.of(f, f, null, cfg.gram());
                 long t2 = System.nanoTime();
                 double[][] k = new double[theta.numRows][theta.numCols];
                 for (int i = 0; i < k.length; i++) {

@@ -7,7 +7,7 @@ import io.lorank.encoder.Encoder;
 import io.lorank.encoder.LinearTarget;
 import io.lorank.entk.FactorExtractor;
 import io.lorank.head.ClassifierHead;
-import io.lorank.linearized.EntkGram;
+import io.lorank.kernel.CrossGram;
 import io.lorank.linearized.FactoredOperator;
 import io.lorank.lora.LoraLinear;
 import io.lorank.lora.LoraModel;
@@ -21,7 +21,7 @@ import java.util.List;
  * <ul>
  *   <li><b>eNTK drift</b> on the train split: the kernel alignment
  *       A(Θ₀, Θ_T) = ⟨Θ₀, Θ_T⟩_F / (‖Θ₀‖_F ‖Θ_T‖_F) ∈ [−1, 1], Θ [N·K, N·K] the eNTK of the head's K logits with
- *       respect to the targets ({@link FactorExtractor} + {@link EntkGram}), at W0 and at the trained weights
+ *       respect to the targets ({@link FactorExtractor} + {@link CrossGram#gram}), at W0 and at the trained weights
  *       (W0 + s·B A with the adapter attached, which is the merged model); 1 means the kernel did not move;</li>
  *   <li><b>linearized agreement</b> on test examples: the share whose arg-max agrees between the trained model's
  *       logits f(W0 + ΔW) and the linearized model's f0 + ⟨G(x), ΔW⟩, with f0 and G at W0 and ΔW_l = s·B_l A_l
@@ -52,7 +52,7 @@ public final class KernelDiagnostics {
     public static DMatrixRMaj gram(ClassifierHead head, Encoder enc, List<LinearTarget> targets, List<Example> ex) {
         FactorExtractor fx = new FactorExtractor(head, enc, targets, false, FactorExtractor.DEFAULT_CHUNK,
                 FactorExtractor.Mode.REPEAT_BATCH);
-        return EntkGram.of(fx.extract(ex, "eNTK", false).factors());
+        return CrossGram.gram(fx.extract(ex, "eNTK", false).factors());
     }
 
     /** ⟨a, b⟩_F / (‖a‖_F ‖b‖_F), in fp64. */

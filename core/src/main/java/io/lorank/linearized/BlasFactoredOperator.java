@@ -13,7 +13,9 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p>Per target, with c̃_k(t) = c_{i(t),k} for token t of example i(t) and D̃_l = Σ_k c̃_k ∘ D_l[k] [ΣT, m]:
  * 𝒜(ΔW)_ik = Σ_{t∈i} ⟨D_l[k, t], (X_l ΔWᵀ)[t]⟩ (one GEMM ΣT × n × m); 𝒜*(c)_l = D̃_lᵀ X_l (one GEMM m × ΣT × n);
- * 𝒜(BA)_ik = Σ_{t∈i} ⟨(D_l[k] B)[t], (X_l Aᵀ)[t]⟩; gB = D̃ᵀ (X Aᵀ), gA = (D̃ B)ᵀ X (GEMMs of rank r).
+ * 𝒜(BA)_ik = Σ_{t∈i} ⟨(D_l[k] B)[t], (X_l Aᵀ)[t]⟩; gB = Σ_k D_l[k]ᵀ (c̃_k ∘ X Aᵀ), gA = (Σ_k c̃_k ∘ D_l[k] B)ᵀ X (GEMMs of
+ * rank r; the weights go on the thin products). {@link #at} keeps X Aᵀ and D B from the outputs for the gradient at
+ * the same point, so a LoRA step reads X and D twice each.
  *
  * <p>Threading: OpenBLAS runs one thread per call and the all-target methods ({@link #adjointAll},
  * {@link #adjointLowRankAll}, {@link #apply}, {@link #applyLowRank}) spread targets over {@link Parallel}'s threads;
@@ -203,18 +205,8 @@ public final class BlasFactoredOperator implements MeasurementOperator, AutoClos
 
     /** P = X Aᵀ [ΣT, r], Q = D B [K·ΣT, r]; out[i, k] = Σ_{t∈i} ⟨Q[k, t], P[t]⟩. */
     private double[] applyLowRankTarget(int l, DMatrixRMaj b, DMatrixRMaj a) {
-        int total = totalTokens();
-        int r = a.numRows;
-        double[] p = new double[total * r];
-        double[] q = new double[k * total * r];
-        try (DoublePointer pa = new DoublePointer(a.data); DoublePointer pb = new DoublePointer(b.data);
-             DoublePointer pp = new DoublePointer((long) total * r); DoublePointer pq = new DoublePointer((long) k * total * r)) {
-            gemm(false, true, total, r, cols[l], x[l], cols[l], pa, cols[l], pp);
-            gemm(false, false, k * total, r, m[l], d[l], m[l], pb, r, pq);
-            pp.get(p);
-            pq.get(q);
-        }
-        return tokenDots(q, p, r);
+        double[][] pq = lowRankProducts(l, b, a);
+        return tokenDots(pq[1], pq[0], a.numRows);
     }
 
     /** D̃ = Σ_k c̃_k ∘ D[k] [ΣT, m] (heap), skipping zero coefficients. */
@@ -288,23 +280,85 @@ public final class BlasFactoredOperator implements MeasurementOperator, AutoClos
 
     @Override
     public void adjointLowRank(int l, double[] c, DMatrixRMaj b, DMatrixRMaj a, DMatrixRMaj gB, DMatrixRMaj gA) {
+        double[][] pq = lowRankProducts(l, b, a);
+        lowRankGradient(l, c, pq[0], pq[1], gB, gA);
+    }
+
+    /** P = X Aᵀ [ΣT, r] and Q = D B [K·ΣT, r] of target l, on the heap. */
+    private double[][] lowRankProducts(int l, DMatrixRMaj b, DMatrixRMaj a) {
         int total = totalTokens();
         int r = a.numRows;
+        double[] p = new double[total * r];
+        double[] q = new double[k * total * r];
+        try (DoublePointer pa = new DoublePointer(a.data); DoublePointer pb = new DoublePointer(b.data);
+             DoublePointer pp = new DoublePointer((long) total * r); DoublePointer pq = new DoublePointer((long) k * total * r)) {
+            gemm(false, true, total, r, cols[l], x[l], cols[l], pa, cols[l], pp);
+            gemm(false, false, k * total, r, m[l], d[l], m[l], pb, r, pq);
+            pp.get(p);
+            pq.get(q);
+        }
+        return new double[][] {p, q};
+    }
+
+    /**
+     * gB = Σ_k D[k]ᵀ (c̃_k ∘ P) as one GEMM Dᵀ P̃ over the stacked [K·ΣT] rows, and gA = Q̃ᵀ X with Q̃ = Σ_k c̃_k ∘ Q[k]
+     * [ΣT, r]: the weighting is on the thin r-wide products, so D and X are each read once and D̃ [ΣT, m] is never
+     * formed.
+     */
+    private void lowRankGradient(int l, double[] c, double[] p, double[] q, DMatrixRMaj gB, DMatrixRMaj gA) {
+        int total = totalTokens();
+        int r = p.length / Math.max(1, total);
         int mm = m[l];
         int nn = cols[l];
         gB.reshape(mm, r);
         gA.reshape(r, nn);
-        try (DoublePointer pa = new DoublePointer(a.data); DoublePointer pb = new DoublePointer(b.data);
-             DoublePointer pw = new DoublePointer(combine(l, c)); DoublePointer pp = new DoublePointer((long) total * r);
-             DoublePointer pq = new DoublePointer((long) total * r); DoublePointer gb = new DoublePointer((long) mm * r);
-             DoublePointer ga = new DoublePointer((long) r * nn)) {
-            gemm(false, true, total, r, nn, x[l], nn, pa, nn, pp);   // P = X Aᵀ   [ΣT, r]
-            gemm(true, false, mm, r, total, pw, mm, pp, r, gb);      // gB = D̃ᵀ P  [m, r]
-            gemm(false, false, total, r, mm, pw, mm, pb, r, pq);     // Q̃ = D̃ B    [ΣT, r]
-            gemm(true, false, r, nn, total, pq, r, x[l], nn, ga);    // gA = Q̃ᵀ X  [r, n]
+        double[] pw = new double[k * total * r];
+        double[] qw = new double[total * r];
+        for (int t = 0; t < total; t++) {
+            int i = example[t];
+            for (int kk = 0; kk < k; kk++) {
+                double ck = c[i * k + kk];
+                if (ck == 0) {
+                    continue;
+                }
+                int row = (kk * total + t) * r;
+                for (int j = 0; j < r; j++) {
+                    pw[row + j] = ck * p[t * r + j];
+                    qw[t * r + j] += ck * q[row + j];
+                }
+            }
+        }
+        try (DoublePointer ppw = new DoublePointer(pw); DoublePointer pqw = new DoublePointer(qw);
+             DoublePointer gb = new DoublePointer((long) mm * r); DoublePointer ga = new DoublePointer((long) r * nn)) {
+            gemm(true, false, mm, r, k * total, d[l], mm, ppw, r, gb);   // gB = Dᵀ P̃  [m, r]
+            gemm(true, false, r, nn, total, pqw, r, x[l], nn, ga);       // gA = Q̃ᵀ X  [r, n]
             gb.get(gB.data);
             ga.get(gA.data);
         }
+    }
+
+    /** The outputs at (B, A) with every target's P and Q kept for the gradients at the same point. */
+    @Override
+    public LowRankPoint at(DMatrixRMaj[] b, DMatrixRMaj[] a) {
+        int nt = m.length;
+        double[][][] pq = new double[nt][][];
+        double[][] part = new double[nt][];
+        Parallel.forEach(nt, l -> {
+            pq[l] = lowRankProducts(l, b[l], a[l]);
+            part[l] = tokenDots(pq[l][1], pq[l][0], a[l].numRows);
+        });
+        double[] z = MeasurementOperator.sumInTargetOrder(part, n * k);
+        return new LowRankPoint() {
+            @Override
+            public double[] outputs() {
+                return z;
+            }
+
+            @Override
+            public void gradients(double[] c, DMatrixRMaj[] gB, DMatrixRMaj[] gA) {
+                Parallel.forEach(nt, l -> lowRankGradient(l, c, pq[l][0], pq[l][1], gB[l], gA[l]));
+            }
+        };
     }
 
     /** LoRA gradient blocks of every target, targets in parallel. */

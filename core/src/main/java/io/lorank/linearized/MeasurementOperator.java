@@ -80,6 +80,26 @@ public interface MeasurementOperator {
         }
     }
 
+    /**
+     * The operator at the LoRA point (B, A): its outputs now, its gradient blocks for any c later. The default
+     * computes the outputs with {@link #applyLowRank} and each gradient with {@link #adjointLowRankAll}; factored
+     * operators override it to keep the products both share. B and A must not change while the point is in use.
+     */
+    default LowRankPoint at(DMatrixRMaj[] b, DMatrixRMaj[] a) {
+        double[] z = applyLowRank(b, a);
+        return new LowRankPoint() {
+            @Override
+            public double[] outputs() {
+                return z;
+            }
+
+            @Override
+            public void gradients(double[] c, DMatrixRMaj[] gB, DMatrixRMaj[] gA) {
+                adjointLowRankAll(c, b, a, gB, gA);
+            }
+        };
+    }
+
     /** Bytes of the arrays this operator stores (its measurement data). */
     long storedBytes();
 

@@ -5,6 +5,7 @@ import io.lorank.entk.KernelBaselines;
 import io.lorank.entk.KernelConfig;
 import io.lorank.entk.KernelReport;
 import io.lorank.head.HeadKind;
+import io.lorank.kernel.GramPrecision;
 import io.lorank.kernel.KernelSolver;
 import io.lorank.model.ModelSource;
 
@@ -67,7 +68,7 @@ public final class KernelCellRunner implements CellRunner {
         KernelConfig d = KernelConfig.defaults(s.model(), s.task(), head);
         KernelConfig cfg = new KernelConfig(s.model(), s.task(), head, false, s.stringOption("targets", d.targets()),
                 s.shots(), seeds(s), ctx.data(), s.intOption("test_cap", d.testCap()), List.of(solver), d.reg(), false,
-                d.chunk(), s.intOption("max_length", d.maxLength()), null);
+                GramPrecision.parse(s.stringOption("gram_precision", d.gram().label())), d.chunk(), s.intOption("max_length", d.maxLength()), null);
         KernelReport rep = KernelBaselines.run(cfg);
         String sha = ModelSource.load(s.model()).sha256();
         Map<Integer, KernelReport.Row> zero = new TreeMap<>();

@@ -18,7 +18,8 @@ import io.lorank.head.ClassifierHead;
 import io.lorank.head.FeatureHead;
 import io.lorank.head.MlmPromptHead;
 import io.lorank.head.TinyModels;
-import io.lorank.linearized.EntkGram;
+import io.lorank.kernel.CrossGram;
+import io.lorank.kernel.GramPrecision;
 import io.lorank.linearized.FactoredOperator;
 import io.lorank.linearized.GradientFactors;
 import io.lorank.model.Checkpoint;
@@ -225,10 +226,18 @@ class FactorExtractorTest {
                     want.set(a, b, s);
                 }
             }
-            for (EntkGram.Path p : EntkGram.Path.values()) {
-                DMatrixRMaj got = EntkGram.of(f, p);
+            double largest = 0;
+            for (double v : want.data) {
+                largest = Math.max(largest, Math.abs(v));
+            }
+            for (CrossGram.Path p : CrossGram.Path.values()) {
+                DMatrixRMaj got = CrossGram.of(f, f, p, GramPrecision.FP64);
                 for (int j = 0; j < want.data.length; j++) {
                     assertEquals(want.data[j], got.data[j], 1e-9 * Math.abs(want.data[j]) + 1e-12, p + " Gram entry " + j);
+                }
+                DMatrixRMaj single = CrossGram.of(f, f, p, GramPrecision.FP32);  // fp32 products: ~1e-6 of the largest
+                for (int j = 0; j < want.data.length; j++) {
+                    assertEquals(want.data[j], single.data[j], 2e-5 * largest, p + " fp32 Gram entry " + j);
                 }
             }
             // linearized prediction at a random ΔW: factored operator vs dense ⟨G, ΔW⟩ vs the model's central difference

@@ -120,34 +120,51 @@ class TorchFactoredOperatorTest {
     }
 
     @Test
-    void adjointLowRankEqualsJavaWithAndWithoutCachedProducts() {
+    void adjointLowRankAndTheLowRankPointEqualJava() {
         Random rnd = new Random(4);
-        double[] c1 = TestProblems.randomVector(N * K, rnd);
         LoraFactors x = LoraFactors.init(java, 3, true, 1.0, 5);
         LoraFactors y = LoraFactors.init(java, 3, true, 1.0, 6);
-        torch.applyLowRank(x.b(), x.a()); // caches X Aᵀ, D B at x
-        double[] c2 = TestProblems.randomVector(N * K, rnd);
-        // cached products hit, miss, hit again; then a new c at the cached point (batched group gradients recomputed)
-        LoraFactors[] points = {x, y, x, x};
-        for (int step = 0; step < points.length; step++) {
-            LoraFactors at = points[step];
-            double[] c = step == 3 ? c2 : c1;
-            for (int l = 0; l < java.targets(); l++) {
-                DMatrixRMaj jb = new DMatrixRMaj(1, 1);
-                DMatrixRMaj ja = new DMatrixRMaj(1, 1);
-                DMatrixRMaj tb = new DMatrixRMaj(1, 1);
-                DMatrixRMaj ta = new DMatrixRMaj(1, 1);
-                java.adjointLowRank(l, c, at.b()[l], at.a()[l], jb, ja);
-                torch.adjointLowRank(l, c, at.b()[l], at.a()[l], tb, ta);
-                assertEquals(java.rows(l), tb.numRows);
-                assertEquals(3, tb.numCols);
-                assertEquals(3, ta.numRows);
-                assertEquals(java.cols(l), ta.numCols);
-                assertClose(jb.data, tb.data, "gB " + l);
-                assertClose(ja.data, ta.data, "gA " + l);
-                // and against the formed adjoint: gB = 𝒜*(c) Aᵀ
-                DMatrixRMaj g = java.adjoint(l, c);
-                assertClose(CommonOps_DDRM.multTransB(g, at.a()[l], null).data, tb.data, "gB vs formed adjoint " + l);
+        int nt = java.targets();
+        // per target (unbatched), all targets (batched by group), and one point asked with two different c
+        for (LoraFactors at : new LoraFactors[] {x, y}) {
+            try (io.lorank.linearized.LowRankPoint point = torch.at(at.b(), at.a())) {
+                assertClose(java.applyLowRank(at.b(), at.a()), point.outputs(), "outputs at the point");
+                for (int trial = 0; trial < 2; trial++) {
+                    double[] c = TestProblems.randomVector(N * K, rnd);
+                    DMatrixRMaj[] pb = new DMatrixRMaj[nt];
+                    DMatrixRMaj[] pa = new DMatrixRMaj[nt];
+                    DMatrixRMaj[] allB = new DMatrixRMaj[nt];
+                    DMatrixRMaj[] allA = new DMatrixRMaj[nt];
+                    for (int l = 0; l < nt; l++) {
+                        pb[l] = new DMatrixRMaj(1, 1);
+                        pa[l] = new DMatrixRMaj(1, 1);
+                        allB[l] = new DMatrixRMaj(1, 1);
+                        allA[l] = new DMatrixRMaj(1, 1);
+                    }
+                    point.gradients(c, pb, pa);
+                    torch.adjointLowRankAll(c, at.b(), at.a(), allB, allA);
+                    for (int l = 0; l < nt; l++) {
+                        DMatrixRMaj jb = new DMatrixRMaj(1, 1);
+                        DMatrixRMaj ja = new DMatrixRMaj(1, 1);
+                        DMatrixRMaj tb = new DMatrixRMaj(1, 1);
+                        DMatrixRMaj ta = new DMatrixRMaj(1, 1);
+                        java.adjointLowRank(l, c, at.b()[l], at.a()[l], jb, ja);
+                        torch.adjointLowRank(l, c, at.b()[l], at.a()[l], tb, ta);
+                        assertEquals(java.rows(l), tb.numRows);
+                        assertEquals(3, tb.numCols);
+                        assertEquals(3, ta.numRows);
+                        assertEquals(java.cols(l), ta.numCols);
+                        assertClose(jb.data, tb.data, "gB " + l);
+                        assertClose(ja.data, ta.data, "gA " + l);
+                        assertClose(jb.data, pb[l].data, "gB at the point " + l);
+                        assertClose(ja.data, pa[l].data, "gA at the point " + l);
+                        assertClose(jb.data, allB[l].data, "gB all " + l);
+                        assertClose(ja.data, allA[l].data, "gA all " + l);
+                        // and against the formed adjoint: gB = 𝒜*(c) Aᵀ
+                        DMatrixRMaj g = java.adjoint(l, c);
+                        assertClose(CommonOps_DDRM.multTransB(g, at.a()[l], null).data, tb.data, "gB vs formed adjoint " + l);
+                    }
+                }
             }
         }
     }
@@ -203,6 +220,10 @@ class TorchFactoredOperatorTest {
             torch.apply(w);
             torch.applyLowRank(x.b(), x.a());
             torch.applyLowRank(x.b(), x.a(), new int[] {0, 2});
+            try (io.lorank.linearized.LowRankPoint p = torch.at(x.b(), x.a())) {
+                p.gradients(c, new DMatrixRMaj[] {new DMatrixRMaj(1, 1), new DMatrixRMaj(1, 1), new DMatrixRMaj(1, 1)},
+                        new DMatrixRMaj[] {new DMatrixRMaj(1, 1), new DMatrixRMaj(1, 1), new DMatrixRMaj(1, 1)});
+            }
             for (int l = 0; l < torch.targets(); l++) {
                 torch.adjointLowRank(l, c, x.b()[l], x.a()[l], new DMatrixRMaj(1, 1), new DMatrixRMaj(1, 1));
                 torch.adjoint(l, c);
@@ -210,7 +231,7 @@ class TorchFactoredOperatorTest {
                 torch.adjointTransposeTimes(l, c, random(torch.rows(l), 2, rnd));
             }
         };
-        round.run(); // fills the P, Q caches
+        round.run();
         int live = torch.liveArrays();
         for (int i = 0; i < 3; i++) {
             round.run();

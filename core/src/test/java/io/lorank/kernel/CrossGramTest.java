@@ -1,7 +1,6 @@
 package io.lorank.kernel;
 
 import io.lorank.encoder.LinearTarget;
-import io.lorank.linearized.EntkGram;
 import io.lorank.linearized.GradientFactors;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
@@ -14,8 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The cross kernel from factors equals the dense inner products Σ_l ⟨G^a_ikl, G^b_jk'l⟩ (each G formed densely by
  * {@link GradientFactors#dense}), on both paths, for two different example sets with uneven token counts; with a = b it
- * equals {@link EntkGram} (the train Gram). Tolerance: 1e-10 relative to the largest entry (fp64 sums of fp32
- * inputs; the paths differ only in summation order).
+ * is symmetric and the symmetric-update path equals the general product. Tolerance in fp64: 1e-10 relative to the
+ * largest entry (fp64 sums of fp32 inputs; the paths differ only in summation order); in fp32: 2e-5, and fp32 must
+ * differ from fp64 (it is not silently fp64).
  */
 class CrossGramTest {
     static final double TOL = 1e-10;
@@ -67,6 +67,10 @@ class CrossGramTest {
     }
 
     static void assertClose(DMatrixRMaj want, DMatrixRMaj got, String what) {
+        assertClose(want, got, TOL, what);
+    }
+
+    static void assertClose(DMatrixRMaj want, DMatrixRMaj got, double tol, String what) {
         assertEquals(want.numRows, got.numRows, what + " rows");
         assertEquals(want.numCols, got.numCols, what + " cols");
         double scale = 0;
@@ -74,7 +78,7 @@ class CrossGramTest {
             scale = Math.max(scale, Math.abs(v));
         }
         for (int q = 0; q < want.data.length; q++) {
-            assertEquals(want.data[q], got.data[q], TOL * scale, what + " entry " + q / want.numCols + "," + q % want.numCols);
+            assertEquals(want.data[q], got.data[q], tol * scale, what + " entry " + q / want.numCols + "," + q % want.numCols);
         }
     }
 
@@ -85,11 +89,13 @@ class CrossGramTest {
             GradientFactors a = random(rnd, k, 3, 1, 5);
             GradientFactors b = random(rnd, k, 2, 6, 0, 1, 4);   // an example without tokens: G = 0
             DMatrixRMaj want = denseReference(a, b);
-            assertClose(want, CrossGram.of(a, b, CrossGram.Path.DENSE), "dense path K=" + k);
-            assertClose(want, CrossGram.of(a, b, CrossGram.Path.FACTORS), "factored path K=" + k);
-            assertClose(want, CrossGram.of(a, b), "cheaper path K=" + k);
+            for (CrossGram.Path p : CrossGram.Path.values()) {
+                assertClose(want, CrossGram.of(a, b, p, GramPrecision.FP64), p + " path fp64 K=" + k);
+                assertClose(want, CrossGram.of(a, b, p, GramPrecision.FP32), 2e-5, p + " path fp32 K=" + k);
+            }
+            assertClose(want, CrossGram.of(a, b), 2e-5, "cheaper path, default precision K=" + k);
             GradientFactors c = random(rnd, k, 4, 2);
-            List<DMatrixRMaj> both = CrossGram.of(a, List.of(b, c), CrossGram.Path.DENSE);  // one G^a for several b
+            List<DMatrixRMaj> both = CrossGram.of(a, List.of(b, c), CrossGram.Path.DENSE, GramPrecision.FP64); // one G^a, several b
             assertClose(want, both.get(0), "shared G^a, first b");
             assertClose(denseReference(a, c), both.get(1), "shared G^a, second b");
         }
@@ -98,12 +104,36 @@ class CrossGramTest {
     @Test
     void selfKernelEqualsTheTrainGram() {
         GradientFactors f = random(new Random(5), 2, 4, 2, 3, 1);
-        DMatrixRMaj gram = CrossGram.of(f, f);
-        assertClose(EntkGram.of(f, EntkGram.Path.DENSE), gram, "vs EntkGram");
-        for (int i = 0; i < gram.numRows; i++) {
-            for (int j = 0; j < i; j++) {
-                assertEquals(gram.get(i, j), gram.get(j, i), 1e-12 * Math.abs(gram.get(i, j)), "symmetry " + i + "," + j);
+        DMatrixRMaj want = denseReference(f, f);
+        GradientFactors copy = new GradientFactors(f.targets(), f.outputs(), f.offsets(), f.x(), f.d()); // a ≠ b: gemm
+        for (GramPrecision g : GramPrecision.values()) {
+            double tol = g == GramPrecision.FP64 ? TOL : 2e-5;
+            DMatrixRMaj self = CrossGram.of(f, f, CrossGram.Path.DENSE, g);         // a = b: symmetric rank-k update
+            assertClose(want, self, tol, "syrk " + g);
+            assertClose(CrossGram.of(f, copy, CrossGram.Path.DENSE, g), self, tol, "syrk vs gemm " + g);
+            for (int i = 0; i < self.numRows; i++) {
+                for (int j = 0; j < i; j++) {
+                    assertEquals(self.get(i, j), self.get(j, i), 0.0, "symmetry " + g + " " + i + "," + j);
+                }
             }
+        }
+        assertClose(want, CrossGram.gram(f), 2e-5, "gram(f)");
+    }
+
+    @Test
+    void fp32IsSinglePrecisionAndCloseToFp64() {
+        // two long examples: fp32 accumulation must show (≠ fp64) yet stay within 2e-5 of the largest entry
+        GradientFactors f = random(new Random(9), 2, 300, 280);
+        DMatrixRMaj d = CrossGram.of(f, f, CrossGram.Path.DENSE, GramPrecision.FP64);
+        assertClose(d, CrossGram.of(f, f, CrossGram.Path.DENSE, GramPrecision.FP32), 2e-5, "dense fp32");
+        assertClose(d, CrossGram.of(f, f, CrossGram.Path.FACTORS, GramPrecision.FP32), 2e-5, "factored fp32");
+        for (CrossGram.Path p : CrossGram.Path.values()) {
+            DMatrixRMaj s = CrossGram.of(f, f, p, GramPrecision.FP32);
+            double diff = 0;
+            for (int q = 0; q < d.data.length; q++) {
+                diff = Math.max(diff, Math.abs(d.data[q] - s.data[q]) / Math.abs(d.data[q]));
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(diff > 1e-10, p + ": fp32 equals fp64 to " + diff + ", so it is not fp32");
         }
     }
 

@@ -102,6 +102,37 @@ abstract class OperatorContract {
     }
 
     @Test
+    void lowRankPointEqualsDenseOutputsAndGradientsForSeveralResiduals() {
+        LoraFactors x = LoraFactors.init(op, 3, true, 1.0, 7);
+        int nt = op.targets();
+        try (LowRankPoint at = op.at(x.b(), x.a())) {
+            assertTrue(TestProblems.relErr(at.outputs(), dense.apply(x.product())) < TOL, "outputs at (B, A)");
+            Random rnd = new Random(8);
+            for (int trial = 0; trial < 2; trial++) {        // one point, several c: nothing may be consumed
+                double[] c = TestProblems.randomVector(8, rnd);
+                if (trial == 1) {
+                    c[4] = 0;                                 // example 2's row is zero
+                    c[5] = 0;
+                }
+                DMatrixRMaj[] gB = new DMatrixRMaj[nt];
+                DMatrixRMaj[] gA = new DMatrixRMaj[nt];
+                for (int l = 0; l < nt; l++) {
+                    gB[l] = new DMatrixRMaj(1, 1);
+                    gA[l] = new DMatrixRMaj(1, 1);
+                }
+                at.gradients(c, gB, gA);
+                for (int l = 0; l < nt; l++) {
+                    DMatrixRMaj gd = dense.adjoint(l, c);
+                    assertTrue(TestProblems.relErr(gB[l].data, CommonOps_DDRM.multTransB(gd, x.a()[l], null).data) < TOL,
+                            "gB at the point, trial " + trial + " target " + l);
+                    assertTrue(TestProblems.relErr(gA[l].data, CommonOps_DDRM.multTransA(x.b()[l], gd, null).data) < TOL,
+                            "gA at the point, trial " + trial + " target " + l);
+                }
+            }
+        }
+    }
+
+    @Test
     void adjointIdentity() {
         TestProblems.assertAdjointIdentity(op, 6, TOL);
     }

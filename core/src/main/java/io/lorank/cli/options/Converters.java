@@ -30,6 +30,18 @@ public final class Converters {
         }
     }
 
+    /** An eNTK inner-product precision ({@link io.lorank.kernel.GramPrecision#parse}): fp32 or fp64. */
+    public static final class Gram implements ITypeConverter<io.lorank.kernel.GramPrecision> {
+        @Override
+        public io.lorank.kernel.GramPrecision convert(String value) {
+            try {
+                return io.lorank.kernel.GramPrecision.parse(value);
+            } catch (io.lorank.LorankException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     /** An integer &gt;= 1 (sizes, counts, ranks, runs). */
     public static final class PositiveInt implements ITypeConverter<Integer> {
         @Override

@@ -155,8 +155,8 @@ public final class LinearizedBenchmark {
 
     /** One full-batch LoRA GD step (fixed step 1e-3); returns the new objective. */
     static double loraStep(LinearizedProblem p, LoraFactors x) {
-        LoraSolver.Evaluation e = LoraSolver.evaluate(p, x, null);
-        double[] g = LoraSolver.gradient(p, x, e.residual());
+        LoraSolver.ValueAndGradient e = LoraSolver.valueAndGradient(p, x);
+        double[] g = e.gradient();
         double[] v = x.flatten();
         for (int j = 0; j < v.length; j++) {
             v[j] -= 1e-3 * g[j];

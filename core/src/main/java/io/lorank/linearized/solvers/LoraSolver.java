@@ -2,6 +2,7 @@ package io.lorank.linearized.solvers;
 
 import io.lorank.linearized.LinearizedProblem;
 import io.lorank.linearized.LoraFactors;
+import io.lorank.linearized.LowRankPoint;
 import io.lorank.linearized.MeasurementOperator;
 import org.ejml.data.DMatrixRMaj;
 
@@ -48,8 +49,40 @@ public final class LoraSolver {
         return new Evaluation(data + 0.5 * p.lambda() * x.squaredNorm(), c);
     }
 
+    /** The full-batch objective at x with the operator's {@link LowRankPoint} kept for the gradient there. */
+    private record PointEvaluation(double objective, double[] residual, LowRankPoint at) {
+        void close() {
+            at.close();
+        }
+    }
+
+    private static PointEvaluation evaluateAt(LinearizedProblem p, LoraFactors x) {
+        LowRankPoint at = p.operator().at(x.b(), x.a());
+        double[] f = p.outputsFrom(at.outputs());
+        return new PointEvaluation(p.loss().value(f) + 0.5 * p.lambda() * x.squaredNorm(), p.residual(f), at);
+    }
+
+    /** h(x) and ∇h(x) (flattened in {@link LoraFactors} order), full batch. */
+    public record ValueAndGradient(double objective, double[] gradient) {
+    }
+
+    /** h and ∇h at x from one {@link LowRankPoint}: what one accepted solver iteration costs. */
+    public static ValueAndGradient valueAndGradient(LinearizedProblem p, LoraFactors x) {
+        PointEvaluation e = evaluateAt(p, x);
+        try {
+            return new ValueAndGradient(e.objective(), gradient(p, x, e.residual(), e.at()));
+        } finally {
+            e.close();
+        }
+    }
+
     /** ∇h at x given its residual c, flattened in {@link LoraFactors} order. */
     public static double[] gradient(LinearizedProblem p, LoraFactors x, double[] c) {
+        return gradient(p, x, c, null);
+    }
+
+    /** ∇h at x; {@code at} (the operator at x, or null) supplies the data part from the products it kept. */
+    private static double[] gradient(LinearizedProblem p, LoraFactors x, double[] c, LowRankPoint at) {
         MeasurementOperator op = p.operator();
         double[] g = new double[x.size()];
         int[] offset = new int[x.targets() + 1];
@@ -63,7 +96,11 @@ public final class LoraSolver {
             gB[l] = new DMatrixRMaj(1, 1);
             gA[l] = new DMatrixRMaj(1, 1);
         }
-        op.adjointLowRankAll(c, x.b(), x.a(), gB, gA); // all targets in one call; parallel inside the operator
+        if (at != null) {
+            at.gradients(c, gB, gA);
+        } else {
+            op.adjointLowRankAll(c, x.b(), x.a(), gB, gA); // all targets in one call; parallel inside the operator
+        }
         for (int l = 0; l < nt; l++) {
             int o = offset[l];
             int nb = gB[l].getNumElements();
@@ -138,8 +175,8 @@ public final class LoraSolver {
         int dim = start.size();
         double[] x = start.flatten();
         LoraFactors xf = start.copy();
-        Evaluation e = evaluate(p, xf, null);
-        double[] g = masked(gradient(p, xf, e.residual()), frozen);
+        PointEvaluation e = evaluateAt(p, xf);
+        double[] g = masked(gradient(p, xf, e.residual(), e.at()), frozen);
         double h = e.objective();
         double[] curve = new double[cfg.maxIterations() + 1];
         curve[0] = h;
@@ -173,19 +210,21 @@ public final class LoraSolver {
                     : stored == 0 ? Math.min(cfg.learningRate(), cfg.learningRate() / Math.sqrt(gn2)) : 1.0;
             double[] xt = new double[dim];
             LoraFactors trial;
-            Evaluation et;
+            PointEvaluation et;
             while (true) {
                 for (int j = 0; j < dim; j++) {
                     xt[j] = x[j] + step * d[j];
                 }
                 trial = xf.like(xt);
-                et = evaluate(p, trial, null);
+                et = evaluateAt(p, trial);
                 if (et.objective() <= h + 1e-4 * step * slope || step < 1e-30) {
                     break;
                 }
+                et.close();
                 step *= 0.5;
             }
             if (!(et.objective() <= h)) { // no representable descent left
+                et.close();
                 if (stored > 0) { // the memory may be stale: retry once along −∇h
                     stored = 0;
                     continue;
@@ -195,7 +234,9 @@ public final class LoraSolver {
             }
             it++;
             double rel = Math.abs(h - et.objective()) / Math.max(Math.abs(et.objective()), 1e-12);
-            double[] gNew = masked(gradient(p, trial, et.residual()), frozen);
+            double[] gNew = masked(gradient(p, trial, et.residual(), et.at()), frozen);
+            e.close();
+            e = et;
             double[] sv = new double[dim];
             double[] yv = new double[dim];
             for (int j = 0; j < dim; j++) {
@@ -227,6 +268,7 @@ public final class LoraSolver {
                 break;
             }
         }
+        e.close();
         return new LoraResult(xf, h, Arrays.copyOf(curve, it + 1), it, status, Math.sqrt(gn2), seconds(t0));
     }
 
