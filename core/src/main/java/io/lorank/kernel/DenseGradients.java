@@ -35,12 +35,19 @@ final class DenseGradients implements AutoCloseable {
         int rows = f.examples() * k;
         boolean single = precision == GramPrecision.FP32;
         Pointer g = single ? new FloatPointer((long) rows * mn) : new DoublePointer((long) rows * mn);
-        g.zero();
         try (Pointer x = nativeCopy(f.x()[l], single); Pointer d = nativeCopy(f.d()[l], single)) {
             for (int i = 0; i < f.examples(); i++) {
                 int ti = f.tokens(i);
-                if (ti == 0) {
-                    continue;                                                     // no tokens: G_i = 0
+                if (ti == 0) {                  // no tokens: G_i = 0 (the gemms below write every other row)
+                    g.position(0);              // put(q, v) is relative to the position the gemms moved
+                    for (long q = (long) i * k * mn; q < (long) (i + 1) * k * mn; q++) {
+                        if (single) {
+                            ((FloatPointer) g).put(q, 0f);
+                        } else {
+                            ((DoublePointer) g).put(q, 0.0);
+                        }
+                    }
+                    continue;
                 }
                 int s0 = f.offsets()[i];
                 x.position((long) s0 * n);                                        // X_i [T_i, n]
