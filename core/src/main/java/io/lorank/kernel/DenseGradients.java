@@ -76,11 +76,7 @@ final class DenseGradients implements AutoCloseable {
             try (FloatPointer o = new FloatPointer((long) r * r)) {
                 openblas.cblas_ssyrk(openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasNoTrans, r, cols, 1f,
                         (FloatPointer) g, cols, 0f, o, r);
-                float[] v = new float[r * r];
-                o.get(v);
-                for (int q = 0; q < v.length; q++) {
-                    out[q] = v[q];
-                }
+                widen(o, out);
             }
         } else {
             try (DoublePointer o = new DoublePointer((long) r * r)) {
@@ -106,11 +102,7 @@ final class DenseGradients implements AutoCloseable {
             try (FloatPointer o = new FloatPointer((long) ra * rb)) {
                 openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasTrans, ra, rb, cols,
                         1f, (FloatPointer) g, cols, (FloatPointer) h.g, cols, 0f, o, rb);
-                float[] v = new float[ra * rb];
-                o.get(v);
-                for (int q = 0; q < v.length; q++) {
-                    out[q] = v[q];
-                }
+                widen(o, out);
             }
         } else {
             try (DoublePointer o = new DoublePointer((long) ra * rb)) {
@@ -120,6 +112,15 @@ final class DenseGradients implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** out.length floats of o into out. */
+    private static void widen(FloatPointer o, double[] out) {
+        float[] v = new float[out.length];
+        o.get(v);
+        for (int q = 0; q < v.length; q++) {
+            out[q] = v[q];
+        }
     }
 
     private static Pointer nativeCopy(float[] v, boolean single) {

@@ -347,18 +347,8 @@ public final class BlasFactoredOperator implements MeasurementOperator, AutoClos
             pq[l] = lowRankProducts(l, b[l], a[l]);
             part[l] = tokenDots(pq[l][1], pq[l][0], a[l].numRows);
         });
-        double[] z = MeasurementOperator.sumInTargetOrder(part, n * k);
-        return new LowRankPoint() {
-            @Override
-            public double[] outputs() {
-                return z;
-            }
-
-            @Override
-            public void gradients(double[] c, DMatrixRMaj[] gB, DMatrixRMaj[] gA) {
-                Parallel.forEach(nt, l -> lowRankGradient(l, c, pq[l][0], pq[l][1], gB[l], gA[l]));
-            }
-        };
+        return LowRankPoint.of(MeasurementOperator.sumInTargetOrder(part, n * k),
+                (c, gB, gA) -> Parallel.forEach(nt, l -> lowRankGradient(l, c, pq[l][0], pq[l][1], gB[l], gA[l])));
     }
 
     /** LoRA gradient blocks of every target, targets in parallel. */

@@ -20,4 +20,25 @@ public interface LowRankPoint extends AutoCloseable {
     @Override
     default void close() {
     }
+
+    /** The gradient part of a point: writes gB, gA for a residual c. */
+    @FunctionalInterface
+    interface Gradients {
+        void into(double[] c, DMatrixRMaj[] gB, DMatrixRMaj[] gA);
+    }
+
+    /** A point that holds nothing native: its outputs and a gradient function. */
+    static LowRankPoint of(double[] outputs, Gradients gradients) {
+        return new LowRankPoint() {
+            @Override
+            public double[] outputs() {
+                return outputs;
+            }
+
+            @Override
+            public void gradients(double[] c, DMatrixRMaj[] gB, DMatrixRMaj[] gA) {
+                gradients.into(c, gB, gA);
+            }
+        };
+    }
 }

@@ -86,18 +86,7 @@ public interface MeasurementOperator {
      * operators override it to keep the products both share. B and A must not change while the point is in use.
      */
     default LowRankPoint at(DMatrixRMaj[] b, DMatrixRMaj[] a) {
-        double[] z = applyLowRank(b, a);
-        return new LowRankPoint() {
-            @Override
-            public double[] outputs() {
-                return z;
-            }
-
-            @Override
-            public void gradients(double[] c, DMatrixRMaj[] gB, DMatrixRMaj[] gA) {
-                adjointLowRankAll(c, b, a, gB, gA);
-            }
-        };
+        return LowRankPoint.of(applyLowRank(b, a), (c, gB, gA) -> adjointLowRankAll(c, b, a, gB, gA));
     }
 
     /** Bytes of the arrays this operator stores (its measurement data). */

@@ -77,6 +77,8 @@ class BadInputTest {
                 row(Kind.MESSAGE, 1, "--adjust-for-init: not supported by --solver svm (it classifies labels, as in LM-Kernel-FT); use --solver lstsq", "kernel", "--task", "wordnet-binary", "--solver", "svm", "--adjust-for-init"),
                 row(Kind.USER_ERROR_NOT_BUG, 1, "--binary: task wordnet-5way has 5 classes; the single logit z1 - z0 needs 2", "kernel", "--task", "wordnet-5way", "--binary"),
                 row(Kind.USER_ERROR_NOT_BUG, 1, "--head mlm: all-minilm-l6-v2 has no masked-LM head", "kernel", "--task", "wordnet-binary", "--head", "mlm"),
+                row(Kind.USER_ERROR_NOT_BUG, 2, "--gram-precision: 'fp16' is not a precision; expected fp32 or fp64", "kernel", "--task", "wordnet-binary", "--gram-precision", "fp16"),
+                row(Kind.USER_ERROR_NOT_BUG, 2, "--gram-precision: 'double' is not a precision; expected fp32 or fp64", "ntk", "--task", "wordnet-binary", "--seed", "13", "--gram-precision", "double", "--out", "/tmp/lorank-entk-never"),
                 // 1. user errors that used to be reported as bugs (exit 3 with a trace)
                 row(Kind.USER_ERROR_NOT_BUG, 1, "columns.label = 5 is out of range for a row of 2 columns",
                         "split", "--task", "{bad-column.yaml}", "--out", "{out}"),

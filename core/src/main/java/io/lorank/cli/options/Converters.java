@@ -18,15 +18,20 @@ public final class Converters {
     private Converters() {
     }
 
+    /** A library parser's one-line {@link io.lorank.LorankException} as picocli's conversion error. */
+    private static <T> T parsed(java.util.function.Function<String, T> parse, String value) {
+        try {
+            return parse.apply(value);
+        } catch (io.lorank.LorankException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
+    }
+
     /** A classifier head name ({@link io.lorank.head.HeadKind#parse}); an unknown name lists the valid ones. */
     public static final class Head implements ITypeConverter<io.lorank.head.HeadKind> {
         @Override
         public io.lorank.head.HeadKind convert(String value) {
-            try {
-                return io.lorank.head.HeadKind.parse(value);
-            } catch (io.lorank.LorankException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+            return parsed(io.lorank.head.HeadKind::parse, value);
         }
     }
 
@@ -34,11 +39,7 @@ public final class Converters {
     public static final class Gram implements ITypeConverter<io.lorank.kernel.GramPrecision> {
         @Override
         public io.lorank.kernel.GramPrecision convert(String value) {
-            try {
-                return io.lorank.kernel.GramPrecision.parse(value);
-            } catch (io.lorank.LorankException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+            return parsed(io.lorank.kernel.GramPrecision::parse, value);
         }
     }
 
