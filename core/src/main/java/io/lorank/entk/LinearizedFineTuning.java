@@ -225,7 +225,7 @@ public final class LinearizedFineTuning {
                     pr.step();
                 }
             }
-            LoraResult warm = lora.stream().filter(res -> finite(res.point()))
+            LoraResult warm = lora.stream().filter(res -> res.point().isFinite())
                     .min(java.util.Comparator.comparingDouble(LoraResult::objective)).orElse(null);
             ConvexResult convex;
             try (Progress pr = Progress.start("seed " + s.seed() + " convex", 1)) {
@@ -241,7 +241,7 @@ public final class LinearizedFineTuning {
             Certificate.Result[] certs = new Certificate.Result[ranks.size()];
             double bestDual = cc.dualValue(); // weak duality: every dual value bounds the convex optimum from below
             for (int ri = 0; ri < ranks.size(); ri++) {
-                if (finite(lora.get(ri).point())) {
+                if (lora.get(ri).point().isFinite()) {
                     certs[ri] = Certificate.check(p, lora.get(ri).point(), CertificateConfig.defaults(), convex.objective());
                     bestDual = Math.max(bestDual, certs[ri].dualValue());
                 }
@@ -289,21 +289,6 @@ public final class LinearizedFineTuning {
                 + (head == HeadKind.EMBEDDING ? "/scale=" + scale : "");
     }
 
-    private static boolean finite(io.lorank.linearized.LoraFactors x) {
-        for (int l = 0; l < x.targets(); l++) {
-            for (double v : x.b()[l].data) {
-                if (!Double.isFinite(v)) {
-                    return false;
-                }
-            }
-            for (double v : x.a()[l].data) {
-                if (!Double.isFinite(v)) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
 
     /** ΔW as B = U diag(s), A = Vᵀ (rank-1 zero when ΔW_l = 0). */
     private static Solution lowRank(int si, int fi, String label, DMatrixRMaj[] dw) {

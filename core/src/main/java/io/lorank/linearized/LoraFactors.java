@@ -66,6 +66,16 @@ public record LoraFactors(DMatrixRMaj[] b, DMatrixRMaj[] a) {
         return s;
     }
 
+    /** Every entry of B and A is finite. */
+    public boolean isFinite() {
+        for (double v : flatten()) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public double[] flatten() {
         double[] v = new double[size()];
         int o = 0;
