@@ -3,6 +3,7 @@ package io.lorank.cli;
 import io.lorank.cli.options.Converters;
 import io.lorank.engine.Engines;
 import io.lorank.engine.GemmBenchmark;
+import io.lorank.engine.ThinGemmBenchmark;
 import io.lorank.util.CpuInfo;
 import io.lorank.util.Json;
 import picocli.CommandLine.Command;
@@ -24,6 +25,9 @@ public final class BenchGemmCommand implements Runnable {
     List<String> shapes = List.of("2048x384x1536", "2048x1536x384", "2048x384x384", "2048x2048x2048");
     @Option(names = "--warmup", description = "untimed runs", converter = Converters.NonNegativeInt.class) int warmup = 3;
     @Option(names = "--runs", description = "timed runs (median)", converter = Converters.PositiveInt.class) int runs = 9;
+    @Option(names = "--thin", description = "also the linearized LoRA step's thin products (P = A Xᵀ, gA = Pᵀ X; 12 targets"
+            + " of X [2048 x 384], r = 8, fp64 and fp32) from memory and from cache: the floor of `bench ntk`'s LoRA step")
+    boolean thin;
     @Option(names = "--json", description = "print JSON") boolean json;
 
     @Override
@@ -37,6 +41,8 @@ public final class BenchGemmCommand implements Runnable {
         env.put("intra_op_threads", String.valueOf(Engines.intraOpThreads()));
         String load0 = load();
         List<GemmBenchmark.Row> rows = GemmBenchmark.run(sh, warmup, runs);
+        List<ThinGemmBenchmark.Row> thinRows = thin
+                ? ThinGemmBenchmark.run(12, 2048, 384, 8, Engines.intraOpThreads(), warmup, runs) : List.of();
         String load = load0 + " -> " + load();
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -45,6 +51,9 @@ public final class BenchGemmCommand implements Runnable {
             out.put("environment", env);
             out.put("load", load);
             out.put("rows", rows);
+            if (thin) {
+                out.put("thin", thinRows);
+            }
             System.out.println(Json.write(out));
             return;
         }
@@ -56,6 +65,15 @@ public final class BenchGemmCommand implements Runnable {
         for (GemmBenchmark.Row r : rows) {
             System.out.printf(Locale.ROOT, "%-16s | %16.1f | %16.1f | %.1e%n", r.m() + "x" + r.k() + "x" + r.n(),
                     r.torchGflops(), r.openblasGflops(), r.relDiff());
+        }
+        if (thin) {
+            System.out.println("thin products, 12 targets x [2048 x 384], r = 8, OpenBLAS, one BLAS thread per call, "
+                    + Engines.intraOpThreads() + " threads over targets:");
+            System.out.println("precision | placement | product | ms per pass | GB/s of X | GFLOP/s | rel diff");
+            for (ThinGemmBenchmark.Row r : thinRows) {
+                System.out.printf(Locale.ROOT, "%-9s | %-9s | %-7s | %11.2f | %9.2f | %7.1f | %.1e%n", r.precision(),
+                        r.placement(), r.product(), 1e3 * r.seconds(), r.gbPerSecond(), r.gflops(), r.relDiff());
+            }
         }
     }
 

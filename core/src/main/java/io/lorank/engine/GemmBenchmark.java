@@ -85,7 +85,8 @@ public final class GemmBenchmark {
         return out;
     }
 
-    private static double median(Runnable body, int warmup, int runs) {
+    /** Median seconds of {@code runs} timed calls after {@code warmup} untimed ones. */
+    static double median(Runnable body, int warmup, int runs) {
         for (int i = 0; i < warmup; i++) {
             body.run();
         }

@@ -94,13 +94,13 @@ public final class NtkBenchmark {
                     cpuLora = cpu[0];
                     LinearizedProblem p = p0.withLambda(0.05 * p0.lambdaMax());
                     // (time of 2M iterations − time of M) / M: the start-up (objective at 0, the first iterations'
-                    // Lipschitz backtracking, the final gap) cancels, leaving the steady iteration
-                    double[] cpuShort = new double[1];
-                    double[] cpuLong = new double[1];
-                    double shortRun = median(0, runs, () -> convexSolve(p, convexIterations), cpuShort);
-                    double longRun = median(0, runs, () -> convexSolve(p, 2 * convexIterations), cpuLong);
-                    convex = (longRun - shortRun) / convexIterations;
-                    cpuConvex = (cpuLong[0] - cpuShort[0]) / convexIterations;
+                    // Lipschitz backtracking, the final gap) cancels, leaving the steady iteration. Both lengths are
+                    // warmed up, then run in alternating pairs and the median pairwise difference taken, so JIT
+                    // compilation or a load change between the two series cannot make the difference negative.
+                    double[] perIteration = steadyIteration(warmup, runs,
+                            () -> convexSolve(p, convexIterations), () -> convexSolve(p, 2 * convexIterations), convexIterations);
+                    convex = perIteration[0];
+                    cpuConvex = perIteration[1];
                 }
                 List<TaskSize> sizes = new ArrayList<>();
                 for (String name : sizeTasks) {
@@ -172,6 +172,31 @@ public final class NtkBenchmark {
         return out;
     }
 
+    /** {median wall, median CPU} of (time(longer) − time(shorter)) / extra over alternating pairs, after warm-ups. */
+    private static double[] steadyIteration(int warmup, int runs, Runnable shorter, Runnable longer, int extra) {
+        for (int i = 0; i < Math.max(1, warmup); i++) { // at least one: the first call compiles the solver
+            shorter.run();
+            longer.run();
+        }
+        double[] wall = new double[runs];
+        double[] cpu = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            double[] a = timed(shorter);
+            double[] b = timed(longer);
+            wall[i] = (b[0] - a[0]) / extra;
+            cpu[i] = (b[1] - a[1]) / extra;
+        }
+        return new double[] {mid(wall), mid(cpu)};
+    }
+
+    /** {wall, process CPU} seconds of one run. */
+    private static double[] timed(Runnable r) {
+        long c0 = processCpuNanos();
+        long t0 = System.nanoTime();
+        r.run();
+        return new double[] {(System.nanoTime() - t0) / 1e9, (processCpuNanos() - c0) / 1e9};
+    }
+
     private static double median(int warmup, int runs, Runnable r) {
         return median(warmup, runs, r, new double[1]);
     }
@@ -184,11 +209,9 @@ public final class NtkBenchmark {
         double[] s = new double[runs];
         double[] c = new double[runs];
         for (int i = 0; i < runs; i++) {
-            long c0 = processCpuNanos();
-            long t0 = System.nanoTime();
-            r.run();
-            s[i] = (System.nanoTime() - t0) / 1e9;
-            c[i] = (processCpuNanos() - c0) / 1e9;
+            double[] w = timed(r);
+            s[i] = w[0];
+            c[i] = w[1];
         }
         cpu[0] = mid(c);
         return mid(s);
