@@ -75,10 +75,16 @@ public final class Finetuning {
     /**
      * body(seed) for each seed. A seed whose training diverges ({@link TrainingDivergedException}) is recorded and
      * the loop goes on: one seed's NaN says nothing about the others. When every seed diverged, the first one's
-     * exception is thrown (the run has no result); any other error stops the loop at once. Prints nothing: the
-     * caller reports {@link SeedOutcomes#failed()}.
+     * exception is thrown (the run has no result); any other error stops the loop at once. A diverged seed is said
+     * at once on {@code notice} (one line; a five-seed run may have an hour left), and the caller reports
+     * {@link SeedOutcomes#failed()} again in its summary.
      */
     static <R> SeedOutcomes<R> eachSeed(List<Integer> seeds, java.util.function.IntFunction<R> body) {
+        return eachSeed(seeds, body, line -> System.err.println("lorank: " + line));
+    }
+
+    static <R> SeedOutcomes<R> eachSeed(List<Integer> seeds, java.util.function.IntFunction<R> body,
+                                        java.util.function.Consumer<String> notice) {
         List<R> results = new ArrayList<>();
         List<FinetuneResult.Failure> failed = new ArrayList<>();
         TrainingDivergedException first = null;
@@ -88,6 +94,10 @@ public final class Finetuning {
             } catch (TrainingDivergedException e) {
                 failed.add(new FinetuneResult.Failure(seed, e.getMessage()));
                 first = first == null ? e : first;
+                if (results.size() + failed.size() < seeds.size()) {
+                    notice.accept("seed " + seed + " stopped, not in the mean (nothing written for it); the other seeds go on: "
+                            + e.getMessage());
+                }
             }
         }
         if (results.isEmpty() && first != null) {

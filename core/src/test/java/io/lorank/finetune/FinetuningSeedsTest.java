@@ -15,14 +15,18 @@ class FinetuningSeedsTest {
     @Test
     void aDivergedSeedIsRecordedAndTheOthersRun() {
         List<Integer> ran = new ArrayList<>();
+        List<String> said = new ArrayList<>();
         Finetuning.SeedOutcomes<String> o = Finetuning.eachSeed(List.of(13, 21, 42), seed -> {
             ran.add(seed);
             if (seed == 21) {
                 throw new TrainingDivergedException("finetune: the loss is NaN at step 57 (last finite loss 0.41)");
             }
+            assertEquals(seed == 42 ? 1 : 0, said.size(), "the divergence is said before the next seed runs");
             return "seed " + seed;
-        });
+        }, said::add);
         assertEquals(List.of(13, 21, 42), ran);
+        assertEquals(List.of("seed 21 stopped, not in the mean (nothing written for it); the other seeds go on: "
+                + "finetune: the loss is NaN at step 57 (last finite loss 0.41)"), said);
         assertEquals(List.of("seed 13", "seed 42"), o.results());
         assertEquals(List.of(new FinetuneResult.Failure(21, "finetune: the loss is NaN at step 57 (last finite loss 0.41)")), o.failed());
     }
