@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Markdown tables for RESULTS.md from `lorank linearized --out DIR` folders (DIR/results.json).
 
-usage: scripts/linearized_table.py OUT_DIR...   (each a folder holding results.json, any number of seeds and lambdas)
+usage: scripts/linearized_table.py OUT_DIR...   (each a folder holding results.json, any number of seeds and lambdas;
+       folders of the same model and task are merged into one row, a seed present twice counted once)
 Prints, per task and lambda fraction: test metric mean ± std over seeds for zero-shot, each LoRA rank and the convex
 solution; the certified count per rank; the minimal certified rank; the convex solution's SVT rank (max over targets);
 the largest |LoRA - convex| objective gap relative to the convex objective; and the seconds per solve.
@@ -32,8 +33,12 @@ def main(dirs):
                ["convex", "minimal certified r", "convex rank (max over targets)", "max rel. gap LoRA − convex"]
         print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))
+        groups = {}  # one row per (model, task, N, K): seeds of the same cell run in several folders are merged
         for r in reports:
-            seeds = [s for s in r["seeds"] if s["lambdaFraction"] == frac]
+            key = (r.get("model"), r["task"], r["examples"], r["outputs"])
+            groups.setdefault(key, (r, []))[1].extend(s for s in r["seeds"] if s["lambdaFraction"] == frac)
+        for r, seeds in groups.values():
+            seeds = sorted({s["seed"]: s for s in seeds}.values(), key=lambda s: s["seed"])
             if not seeds:
                 continue
             cells = [r["task"], r["metric"], str(r["examples"]), str(r["outputs"]), str(r["paper1Rank"]), str(len(seeds))]
