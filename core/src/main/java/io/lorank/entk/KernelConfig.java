@@ -35,17 +35,7 @@ public record KernelConfig(String model, String task, HeadKind head, boolean bin
                            List<Integer> seeds, Path data, int testCap, List<KernelSolver.Kind> solvers, double reg,
                            boolean adjustForInit, GramPrecision gram, int chunk, int maxLength, Path out) {
     public KernelConfig {
-        if (model == null || model.isBlank() || task == null || task.isBlank() || head == null) {
-            throw new LorankException("kernel: --model, --task and --head are required");
-        }
-        if (shots < 1) {
-            throw new LorankException("--shots: " + shots + " is not allowed; expected k >= 1");
-        }
-        if (seeds == null || seeds.isEmpty() || seeds.stream().anyMatch(s -> s < 0)
-                || seeds.stream().distinct().count() != seeds.size()) {
-            throw new LorankException("--seeds: " + seeds + " is not allowed; expected distinct seeds >= 0, e.g. 13,21,42,87,100");
-        }
-        seeds = List.copyOf(seeds);
+        seeds = io.lorank.data.FewShotOptions.check("kernel", model, task, head, shots, seeds);
         if (solvers == null || solvers.isEmpty() || solvers.stream().distinct().count() != solvers.size()) {
             throw new LorankException("--solver: " + solvers + " is not allowed; expected distinct solvers from lstsq, logistic, svm");
         }

@@ -38,17 +38,7 @@ public record LinearizedConfig(String model, String task, HeadKind head, boolean
                                io.lorank.linearized.solvers.LoraSolverConfig.Method loraMethod, int convexIterations,
                                int chunk, int maxLength, FactorDtype factorDtype, Path out) {
     public LinearizedConfig {
-        if (model == null || model.isBlank() || task == null || task.isBlank() || head == null) {
-            throw new LorankException("linearized: --model, --task and --head are required");
-        }
-        if (shots < 1) {
-            throw new LorankException("--shots: " + shots + " is not allowed; expected k >= 1");
-        }
-        if (seeds == null || seeds.isEmpty() || seeds.stream().anyMatch(s -> s < 0)
-                || seeds.stream().distinct().count() != seeds.size()) {
-            throw new LorankException("--seeds: " + seeds + " is not allowed; expected distinct seeds >= 0, e.g. 13,21,42,87,100");
-        }
-        seeds = List.copyOf(seeds);
+        seeds = io.lorank.data.FewShotOptions.check("linearized", model, task, head, shots, seeds);
         ranks = List.copyOf(ranks == null ? List.of() : ranks);
         for (int r : ranks) {
             if (r <= 0) {

@@ -39,24 +39,11 @@ public record FinetuneConfig(String model, String task, HeadKind head, LoraConfi
             throw new LorankException("--diagnostics-test: " + diagnosticsTest + " is not allowed; expected >= 1 "
                     + "test examples (or no --diagnostics)");
         }
-        if (model == null || model.isBlank() || task == null || task.isBlank() || head == null || train == null) {
-            throw new LorankException("finetune: --model, --task and --head are required");
+        seeds = io.lorank.data.FewShotOptions.check("finetune", model, task, head, shots, seeds);
+        if (train == null) {
+            throw new LorankException("finetune: the training settings (TrainConfig) are required");
         }
-        if (seeds == null || seeds.isEmpty() || seeds.stream().anyMatch(s -> s < 0)
-                || seeds.stream().distinct().count() != seeds.size()) {
-            throw new LorankException("--seeds: " + seeds + " is not allowed; expected distinct seeds >= 0, e.g. "
-                    + "13,21,42,87,100");
-        }
-        seeds = List.copyOf(seeds);
-        if (shots < 1) {
-            throw new LorankException("--shots: " + shots + " is not allowed; expected k >= 1");
-        }
-        if (testCap < 0) {
-            throw new LorankException("--test-cap: " + testCap + " is not allowed; expected 0 (no cap) or a count");
-        }
-        if (maxLength < 8 || maxLength > 8192) {
-            throw new LorankException("--max-length: " + maxLength + " is not allowed; expected 8..8192");
-        }
+        io.lorank.data.FewShotOptions.checkLengths(testCap, maxLength);
     }
 
     /** Whether the kernel-regime diagnostics run. */
