@@ -4,11 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
-import io.lorank.data.DataSource;
 import io.lorank.data.Example;
 import io.lorank.data.Task;
-import io.lorank.data.TaskKind;
-import io.lorank.data.TaskMetric;
 import io.lorank.encoder.Encoder;
 import io.lorank.encoder.LinearTarget;
 import io.lorank.encoder.TargetSelection;
@@ -16,6 +13,7 @@ import io.lorank.engine.Engines;
 import io.lorank.head.Backbone;
 import io.lorank.head.ClassifierHead;
 import io.lorank.head.FeatureHead;
+import io.lorank.head.HeadTestSupport;
 import io.lorank.head.MlmPromptHead;
 import io.lorank.head.TinyModels;
 import io.lorank.kernel.CrossGram;
@@ -26,8 +24,6 @@ import io.lorank.model.Checkpoint;
 import io.lorank.model.ModelRegistry;
 import io.lorank.model.ModelSource;
 import io.lorank.model.Pooling;
-import io.lorank.text.LabelVerbalizer;
-import io.lorank.text.PromptTemplate;
 import io.lorank.text.TextTokenizer;
 import io.lorank.text.TokenizerOptions;
 import org.ejml.data.DMatrixRMaj;
@@ -54,20 +50,12 @@ class FactorExtractorTest {
     @TempDir
     Path dir;
 
-    static Task task(String name, TaskKind kind, String template, List<String> words, List<String> desc) {
-        List<String> labels = words.size() == 2 ? List.of("0", "1") : List.of("0", "1", "2");
-        return new Task(name, kind, labels, PromptTemplate.parse(template), new LabelVerbalizer(words, desc),
-                TaskMetric.ACCURACY, new DataSource.Builtin(() -> new DataSource.Pool(List.of(), List.of(), "none")));
-    }
-
     static Task sentiment() {
-        return task("tiny-sentiment", TaskKind.SINGLE, "*cls**sent_0*_it_was*mask*.*sep+*", List.of("bad", "great"),
-                List.of("it was bad.", "it was great."));
+        return HeadTestSupport.sentiment();
     }
 
     static Task nli() {
-        return task("tiny-nli", TaskKind.PAIR, "*cls**sent-_0*?*mask*,*+sentl_1**sep+*", List.of("No", "Yes", "Maybe"),
-                List.of("no, the cat sleeps.", "yes, the dog runs.", "maybe, the film is fun."));
+        return HeadTestSupport.nli();
     }
 
     static final List<Example> SENTENCES = List.of(new Example("s0", "the film was good .", null, 1),

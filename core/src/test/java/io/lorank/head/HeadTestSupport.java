@@ -27,22 +27,22 @@ import java.util.function.Function;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Tasks over the tiny vocabularies, and a finite-difference check of a head's logits. */
-final class HeadTestSupport {
+public final class HeadTestSupport {
     private HeadTestSupport() {
     }
 
-    static Task task(String name, TaskKind kind, String template, List<String> words, List<String> desc) {
+    public static Task task(String name, TaskKind kind, String template, List<String> words, List<String> desc) {
         List<String> labels = words.size() == 2 ? List.of("0", "1") : List.of("0", "1", "2");
         return new Task(name, kind, labels, PromptTemplate.parse(template), new LabelVerbalizer(words, desc),
                 TaskMetric.ACCURACY, new DataSource.Builtin(() -> new DataSource.Pool(List.of(), List.of(), "none")));
     }
 
-    static Task sentiment() {
+    public static Task sentiment() {
         return task("tiny-sentiment", TaskKind.SINGLE, "*cls**sent_0*_it_was*mask*.*sep+*", List.of("bad", "great"),
                 List.of("it was bad.", "it was great."));
     }
 
-    static Task nli() {
+    public static Task nli() {
         return task("tiny-nli", TaskKind.PAIR, "*cls**sent-_0*?*mask*,*+sentl_1**sep+*", List.of("No", "Yes", "Maybe"),
                 List.of("no, the cat sleeps.", "yes, the dog runs.", "maybe, the film is fun."));
     }
