@@ -139,9 +139,11 @@ public final class CrossGram {
         double[] out = new double[na * k * rb];
         int[] oa = a.offsets();
         int[] ob = b.offsets();
+        float[][] da = slices(a.d()[l], k, ta * m); // D^a_p, cut once rather than once per (p, q)
+        float[][] db = a == b ? da : slices(b.d()[l], k, tb * m);
         for (int p = 0; p < k; p++) {
             for (int q = 0; q < k; q++) {
-                double[] kd = productNT(a.d()[l], p * ta * m, b.d()[l], q * tb * m, ta, tb, m, precision); // D^a_p D^bᵀ_q
+                double[] kd = productNT(da[p], 0, db[q], 0, ta, tb, m, precision);                 // D^a_p D^bᵀ_q
                 for (int i = 0; i < na; i++) {
                     for (int j = 0; j < nb; j++) {
                         double s = 0;
@@ -169,14 +171,27 @@ public final class CrossGram {
         if (precision == GramPrecision.FP32) {
             float[] o = new float[ra * rb];
             openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasTrans, ra, rb, inner, 1f,
-                    java.util.Arrays.copyOfRange(a, aFrom, aFrom + ra * inner), inner,
-                    java.util.Arrays.copyOfRange(b, bFrom, bFrom + rb * inner), inner, 0f, o, rb);
+                    slice(a, aFrom, ra * inner), inner, slice(b, bFrom, rb * inner), inner, 0f, o, rb);
             for (int q = 0; q < o.length; q++) {
                 out[q] = o[q];
             }
         } else {
             openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasTrans, ra, rb, inner, 1.0,
                     widen(a, aFrom, ra * inner), inner, widen(b, bFrom, rb * inner), inner, 0.0, out, rb);
+        }
+        return out;
+    }
+
+    /** src[from, from + len) (src itself when that is all of it: the BLAS binding takes whole arrays). */
+    private static float[] slice(float[] src, int from, int len) {
+        return from == 0 && len == src.length ? src : java.util.Arrays.copyOfRange(src, from, from + len);
+    }
+
+    /** The K consecutive blocks of {@code len} values of src. */
+    private static float[][] slices(float[] src, int k, int len) {
+        float[][] out = new float[k][];
+        for (int p = 0; p < k; p++) {
+            out[p] = slice(src, p * len, len);
         }
         return out;
     }
