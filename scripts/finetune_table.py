@@ -1,7 +1,10 @@
 """Markdown table of lorank finetune runs: one row per (model, task, method) over the seed-S/metrics.json found
 under the given folders. Mean ± sample std over seeds; nothing is estimated (a cell lists the seeds it has).
 
-  python3 scripts/finetune_table.py RUNS_DIR
+  python3 scripts/finetune_table.py RUNS_DIR...
+
+A seed found twice for one (model, task, method) counts once (the run with diagnostics is kept); a second run with a
+different test metric is reported on stderr, since same-seed training is bit-identical.
 """
 import json
 import statistics
@@ -22,7 +25,18 @@ for root in sys.argv[1:]:
             run = f.parent.parent.name
             model, task = run.split("-")[0], run.split("-")[1]
         method = "full" if m["method"] == "full" else "r=%d" % m["lora"]["rank"]
-        cells[(model, task, method)].append(m)
+        seen = cells[(model, task, method)]
+        twin = next((x for x in seen if x["seed"] == m["seed"]), None)
+        if twin is None:
+            seen.append(m)
+            continue
+        # the same seed run twice (e.g. again with --diagnostics): one entry; training is deterministic, so a
+        # different test metric is worth a warning
+        if twin["test_metric"] != m["test_metric"]:
+            print(f"warning: {model} {task} {method} seed {m['seed']}: test metric {twin['test_metric']} and "
+                  f"{m['test_metric']} in two runs ({f})", file=sys.stderr)
+        if m.get("diagnostics") and not twin.get("diagnostics"):
+            seen[seen.index(twin)] = m
 
 
 def ms(xs, scale=100, nd=1):
